@@ -66,7 +66,8 @@ fn collect(out_dir: &Path) -> Result<BTreeMap<String, String>> {
             let Some((source, name)) = target.iter().next() else {
                 continue;
             };
-            if !source.starts_with("src/") {
+            // forge leaves the output of deleted sources behind: only export what still exists.
+            if !source.starts_with("src/") || !out_dir.join("..").join(source).is_file() {
                 continue;
             }
             let name = name
