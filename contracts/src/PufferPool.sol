@@ -358,7 +358,7 @@ contract PufferPool is IPufferPool, ERC4626, ERC20Permit, AccessManaged, Reentra
     /// @dev `type(uint256).max` removes the cap; otherwise the cap is kept in whole gwei (rounded down).
     function setMintCap(uint256 capShares) external restricted {
         uint256 capGwei = capShares == type(uint256).max ? _UNLIMITED_GWEI : capShares / 1 gwei;
-        if (capGwei > _UNLIMITED_GWEI) {
+        if (capShares != type(uint256).max && capGwei >= _UNLIMITED_GWEI) {
             revert PoolParameterOutOfBounds("mintCap", capShares, 0, (_UNLIMITED_GWEI - 1) * 1 gwei);
         }
         _mintState.capGwei = uint56(capGwei);
