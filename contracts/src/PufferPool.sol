@@ -139,7 +139,9 @@ contract PufferPool is IPufferPool, ERC4626, ERC20Permit, AccessManaged, Reentra
         if (receiver == address(0)) revert PoolInvalidReceiver(receiver);
         // `msg.value` is already in this contract's balance: price the deposit against the assets before it.
         // Rounds down: the depositor never gets more pufETH than the ETH is worth.
-        shares = msg.value.mulDiv(totalSupply() + 1, _totalAssets(msg.value) + 1, Math.Rounding.Floor);
+        // Plain checked arithmetic instead of mulDiv (cheaper on the hottest path): both factors are bounded by the
+        // ETH supply (< 2^90 wei), so the product cannot overflow. Division truncates, i.e. rounds down.
+        shares = msg.value * (totalSupply() + 1) / (_totalAssets(msg.value) + 1);
         if (shares == 0) revert PoolZeroAmount();
         _useMintCap(shares);
         _mint(receiver, shares);
@@ -355,13 +357,20 @@ contract PufferPool is IPufferPool, ERC4626, ERC20Permit, AccessManaged, Reentra
     // ------------------------------------------------------------------------------------------------------------
 
     /// @inheritdoc IPufferPool
-    /// @dev `type(uint256).max` removes the cap; otherwise the cap is kept in whole gwei (rounded down).
+    /// @dev `type(uint256).max` removes the cap; otherwise the cap is kept in whole gwei (rounded down) and counts
+    /// from the moment it is set.
     function setMintCap(uint256 capShares) external restricted {
         uint256 capGwei = capShares == type(uint256).max ? _UNLIMITED_GWEI : capShares / 1 gwei;
         if (capShares != type(uint256).max && capGwei >= _UNLIMITED_GWEI) {
             revert PoolParameterOutOfBounds("mintCap", capShares, 0, (_UNLIMITED_GWEI - 1) * 1 gwei);
         }
-        _mintState.capGwei = uint56(capGwei);
+        MintState memory m = _mintState;
+        m.capGwei = uint56(capGwei);
+        // The count starts afresh: pufETH minted earlier in this spurt, uncounted or under another cap, is not
+        // held against the new cap.
+        m.mintedSpurt = uint32(_spurtAt(m, block.timestamp));
+        m.mintedGwei = 0;
+        _mintState = m;
         emit MintCapSet(capGwei == _UNLIMITED_GWEI ? type(uint256).max : capGwei * 1 gwei);
     }
 
@@ -446,23 +455,17 @@ contract PufferPool is IPufferPool, ERC4626, ERC20Permit, AccessManaged, Reentra
     }
 
     /// @dev Counts `shares` against the current spurt's cap (in gwei of pufETH, rounded up), resetting the counter
-    /// when a new spurt has begun. Reverts while paused.
+    /// when a new spurt has begun. Reverts while paused. Without a cap nothing is counted (saves a storage write
+    /// on every deposit); `setMintCap` starts the count afresh.
     function _useMintCap(uint256 shares) private {
         MintState memory m = _mintState;
         if (m.paused) revert PoolDepositsPaused();
+        if (m.capGwei == _UNLIMITED_GWEI) return;
         uint256 spurt = _spurtAt(m, block.timestamp);
         uint256 minted = spurt == m.mintedSpurt ? m.mintedGwei : 0;
-        uint256 addGwei = shares.ceilDiv(1 gwei);
-        uint256 total = minted + addGwei;
-        if (m.capGwei != _UNLIMITED_GWEI) {
-            if (total > m.capGwei) {
-                revert PoolMintCapExceeded(
-                    spurt, shares, minted >= m.capGwei ? 0 : (m.capGwei - minted) * 1 gwei
-                );
-            }
-        } else if (total >= _UNLIMITED_GWEI) {
-            // Uncapped: the counter only saturates (it is informative), it never blocks a deposit.
-            total = _UNLIMITED_GWEI - 1;
+        uint256 total = minted + shares.ceilDiv(1 gwei);
+        if (total > m.capGwei) {
+            revert PoolMintCapExceeded(spurt, shares, minted >= m.capGwei ? 0 : (m.capGwei - minted) * 1 gwei);
         }
         m.mintedSpurt = uint32(spurt);
         m.mintedGwei = uint56(total);
