@@ -113,13 +113,16 @@ contract PufferPool is IPufferPool, ERC4626, ERC20Permit, AccessManaged, Reentra
         _withdrawalPool = new WithdrawalPool(authority);
         _mintState = MintState({
             anchorTime: uint40(block.timestamp),
+            // forge-lint: disable-next-line(unsafe-typecast)
             spurtSeconds: uint24(DEFAULT_SPURT_SECONDS),
             anchorSpurt: 0,
             mintedSpurt: 0,
             mintedGwei: 0,
+            // forge-lint: disable-next-line(unsafe-typecast)
             capGwei: uint56(_UNLIMITED_GWEI),
             paused: false
         });
+        // forge-lint: disable-next-line(unsafe-typecast)
         _withdrawalPoolShareBps = uint16(DEFAULT_WITHDRAWAL_POOL_SHARE_BPS);
         _mint(DEAD_SHARES_HOLDER, msg.value);
         emit Deposit(msg.sender, DEAD_SHARES_HOLDER, msg.value, msg.value);
@@ -293,6 +296,7 @@ contract PufferPool is IPufferPool, ERC4626, ERC20Permit, AccessManaged, Reentra
         if (released > r.lockedWei) revert PoolLockedUnderflow(r.lockedWei, released);
         // Safe: checked just above.
         unchecked {
+            // forge-lint: disable-next-line(unsafe-typecast)
             r.lockedWei -= uint96(released);
         }
         uint256 toWithdrawalPool = _splitInflow(r, msg.value);
@@ -319,6 +323,7 @@ contract PufferPool is IPufferPool, ERC4626, ERC20Permit, AccessManaged, Reentra
         if (owedGwei > uint64(type(int64).max) || lossesGwei > uint64(type(int64).max)) {
             revert PoolReportOverflow(owedWei, lossesWei);
         }
+        // forge-lint: disable-next-line(unsafe-typecast)
         int64 net = int64(int256(owedGwei) - int256(lossesGwei));
         _reserves.reportedNetGwei = net;
         emit ReservesReported(owedWei, lossesWei, int256(net) * 1 gwei);
@@ -346,6 +351,7 @@ contract PufferPool is IPufferPool, ERC4626, ERC20Permit, AccessManaged, Reentra
         if (assets > r.withdrawalPoolWei) revert InsufficientLiquidity(r.withdrawalPoolWei, assets);
         // Safe: checked just above.
         unchecked {
+            // forge-lint: disable-next-line(unsafe-typecast)
             r.withdrawalPoolWei -= uint96(assets);
         }
         _reserves = r;
@@ -365,6 +371,7 @@ contract PufferPool is IPufferPool, ERC4626, ERC20Permit, AccessManaged, Reentra
             revert PoolParameterOutOfBounds("mintCap", capShares, 0, (_UNLIMITED_GWEI - 1) * 1 gwei);
         }
         MintState memory m = _mintState;
+        // forge-lint: disable-next-line(unsafe-typecast)
         m.capGwei = uint56(capGwei);
         // The count starts afresh: pufETH minted earlier in this spurt, uncounted or under another cap, is not
         // held against the new cap.
@@ -379,6 +386,7 @@ contract PufferPool is IPufferPool, ERC4626, ERC20Permit, AccessManaged, Reentra
         if (shareBps > MAX_WITHDRAWAL_POOL_SHARE_BPS) {
             revert PoolParameterOutOfBounds("withdrawalPoolShare", shareBps, 0, MAX_WITHDRAWAL_POOL_SHARE_BPS);
         }
+        // forge-lint: disable-next-line(unsafe-typecast)
         _withdrawalPoolShareBps = uint16(shareBps);
         emit WithdrawalPoolShareSet(shareBps);
     }
@@ -395,6 +403,7 @@ contract PufferPool is IPufferPool, ERC4626, ERC20Permit, AccessManaged, Reentra
         MintState memory m = _mintState;
         m.anchorTime = nextStart.toUint40();
         m.anchorSpurt = nextSpurt.toUint32();
+        // forge-lint: disable-next-line(unsafe-typecast)
         m.spurtSeconds = uint24(lengthSeconds);
         _mintState = m;
         emit SpurtLengthSet(lengthSeconds, nextSpurt, nextStart);
@@ -414,6 +423,7 @@ contract PufferPool is IPufferPool, ERC4626, ERC20Permit, AccessManaged, Reentra
             }
             // Safe: checked just above.
             unchecked {
+                // forge-lint: disable-next-line(unsafe-typecast)
                 r.withdrawalPoolWei -= uint96(amountWei);
             }
         }
@@ -443,8 +453,10 @@ contract PufferPool is IPufferPool, ERC4626, ERC20Permit, AccessManaged, Reentra
     /// call and must not price itself). A reported loss larger than everything else clamps to zero.
     function _totalAssets(uint256 excludeWei) private view returns (uint256) {
         Reserves memory r = _reserves;
+        // forge-lint: disable-next-line(unsafe-typecast)
         int256 total = int256(address(this).balance - excludeWei) + int256(uint256(r.withdrawalPoolWei))
             + int256(uint256(r.lockedWei)) + int256(r.reportedNetGwei) * 1 gwei;
+        // forge-lint: disable-next-line(unsafe-typecast)
         return total > 0 ? uint256(total) : 0;
     }
 
@@ -467,7 +479,9 @@ contract PufferPool is IPufferPool, ERC4626, ERC20Permit, AccessManaged, Reentra
         if (total > m.capGwei) {
             revert PoolMintCapExceeded(spurt, shares, minted >= m.capGwei ? 0 : (m.capGwei - minted) * 1 gwei);
         }
+        // forge-lint: disable-next-line(unsafe-typecast)
         m.mintedSpurt = uint32(spurt);
+        // forge-lint: disable-next-line(unsafe-typecast)
         m.mintedGwei = uint56(total);
         _mintState = m;
     }
@@ -512,6 +526,7 @@ contract PufferPool is IPufferPool, ERC4626, ERC20Permit, AccessManaged, Reentra
         if (assets > r.withdrawalPoolWei) revert InsufficientLiquidity(r.withdrawalPoolWei, assets);
         // Safe: checked just above.
         unchecked {
+            // forge-lint: disable-next-line(unsafe-typecast)
             r.withdrawalPoolWei -= uint96(assets);
         }
         _reserves = r;
