@@ -1,0 +1,1 @@
+//! Cross-checks (filled in below).
