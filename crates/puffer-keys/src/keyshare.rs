@@ -109,6 +109,44 @@ pub struct PartialSignature {
     pub signature: Signature,
 }
 
+/// A partial signature in JSON: `{"index": 2, "signature": "0x…"}` (what guardians exchange).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartialSignatureJson {
+    /// The 0-based guardian index.
+    pub index: u32,
+    /// `0x`-prefixed compressed signature.
+    pub signature: String,
+}
+
+impl PartialSignature {
+    /// The JSON form.
+    pub fn to_json(&self) -> PartialSignatureJson {
+        PartialSignatureJson {
+            index: self.index,
+            signature: format!("0x{}", self.signature.to_hex()),
+        }
+    }
+}
+
+impl PartialSignatureJson {
+    /// Parses the signature.
+    ///
+    /// # Errors
+    /// [`KeyError::BadShareIndex`] for an index at or above [`MAX_SHARES`], or a signature error naming
+    /// `partial[index].signature`.
+    pub fn parse(&self) -> Result<PartialSignature> {
+        if self.index as usize >= MAX_SHARES {
+            return Err(KeyError::BadShareIndex(self.index));
+        }
+        let field = format!("partial[{}].signature", self.index);
+        Ok(PartialSignature {
+            index: self.index,
+            signature: Signature::from_hex(&self.signature, &field)?,
+        })
+    }
+}
+
 /// Splits `secret` into `shares` shares, any `threshold` of which recover it.
 ///
 /// # Errors
