@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::bls::{PublicKey, SecretKey, Signature};
+use crate::bls::{PublicKey, SecretKey};
 use crate::deposit::{DepositData, FULL_DEPOSIT_GWEI};
 use crate::ecies::{self as ec, ENCRYPTED_SHARE_LEN, EnclavePublicKey, EnclaveSecretKey};
 use crate::error::{KeyError, Result};
@@ -161,15 +161,13 @@ impl RegistrationBundle {
             &n.capella_fork_version,
             &n.genesis_validators_root,
         )?;
-        let deposit = DepositData {
-            pubkey: PublicKey::from_hex(&self.pubkey, "pubkey")?,
-            withdrawal_credentials: hx::decode_fixed(
-                "withdrawal_credentials",
-                &self.withdrawal_credentials,
-            )?,
-            amount_gwei: self.amount_gwei,
-            signature: Signature::from_hex(&self.deposit_signature, "deposit_signature")?,
-        };
+        let deposit = DepositData::from_hex_fields(
+            &self.pubkey,
+            &self.withdrawal_credentials,
+            self.amount_gwei,
+            &self.deposit_signature,
+            "deposit_signature",
+        )?;
         if deposit.amount_gwei != FULL_DEPOSIT_GWEI {
             return Err(KeyError::InvalidField {
                 field: "amount_gwei",

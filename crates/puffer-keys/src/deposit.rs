@@ -73,6 +73,28 @@ impl DepositData {
         }
     }
 
+    /// Builds a deposit from hex fields (with or without `0x`), validating the points.
+    ///
+    /// # Errors
+    /// The malformed field: `pubkey`, `withdrawal_credentials` or `signature_field`.
+    pub fn from_hex_fields(
+        pubkey: &str,
+        withdrawal_credentials: &str,
+        amount_gwei: u64,
+        signature: &str,
+        signature_field: &str,
+    ) -> Result<Self> {
+        Ok(Self {
+            pubkey: PublicKey::from_hex(pubkey, "pubkey")?,
+            withdrawal_credentials: hx::decode_fixed(
+                "withdrawal_credentials",
+                withdrawal_credentials,
+            )?,
+            amount_gwei,
+            signature: Signature::from_hex(signature, signature_field)?,
+        })
+    }
+
     /// `hash_tree_root(DepositMessage { pubkey, withdrawal_credentials, amount })`.
     pub fn message_root(&self) -> Root {
         message_root(&self.pubkey, &self.withdrawal_credentials, self.amount_gwei)
@@ -154,15 +176,13 @@ impl LaunchpadDeposit {
     /// # Errors
     /// The malformed field, [`KeyError::DepositRootMismatch`] or [`KeyError::BadSignature`].
     pub fn verify(&self) -> Result<DepositData> {
-        let data = DepositData {
-            pubkey: PublicKey::from_hex(&self.pubkey, "pubkey")?,
-            withdrawal_credentials: hx::decode_fixed(
-                "withdrawal_credentials",
-                &self.withdrawal_credentials,
-            )?,
-            amount_gwei: self.amount,
-            signature: Signature::from_hex(&self.signature, "signature")?,
-        };
+        let data = DepositData::from_hex_fields(
+            &self.pubkey,
+            &self.withdrawal_credentials,
+            self.amount,
+            &self.signature,
+            "signature",
+        )?;
         let fork: [u8; 4] = hx::decode_fixed("fork_version", &self.fork_version)?;
         let claimed: [u8; 32] =
             hx::decode_fixed("deposit_message_root", &self.deposit_message_root)?;

@@ -399,28 +399,39 @@ impl Keystore {
     /// # Errors
     /// The first problem found, naming the field.
     pub fn check_shape(&self) -> Result<()> {
+        self.parts().map(|_| ())
+    }
+
+    /// Validates every field and returns what decryption needs.
+    fn parts(&self) -> Result<Parts> {
         if self.version != 4 {
             return Err(KeyError::UnsupportedVersion {
                 what: "keystore",
                 got: self.version,
             });
         }
-        self.kdf_params()?;
-        if self.crypto.checksum.function != "sha256" {
-            return Err(KeyError::InvalidField {
-                field: "crypto.checksum.function",
-                reason: format!("{:?} is not sha256", self.crypto.checksum.function),
-            });
+        let (kdf, salt) = self.kdf_params()?;
+        let crypto = &self.crypto;
+        for (field, got, want) in [
+            (
+                "crypto.checksum.function",
+                &crypto.checksum.function,
+                "sha256",
+            ),
+            (
+                "crypto.cipher.function",
+                &crypto.cipher.function,
+                "aes-128-ctr",
+            ),
+        ] {
+            if got != want {
+                return Err(KeyError::InvalidField {
+                    field,
+                    reason: format!("{got:?} is not {want}"),
+                });
+            }
         }
-        hx::decode_fixed::<32>("crypto.checksum.message", &self.crypto.checksum.message)?;
-        if self.crypto.cipher.function != "aes-128-ctr" {
-            return Err(KeyError::InvalidField {
-                field: "crypto.cipher.function",
-                reason: format!("{:?} is not aes-128-ctr", self.crypto.cipher.function),
-            });
-        }
-        let iv = self
-            .crypto
+        let iv = crypto
             .cipher
             .params
             .get("iv")
@@ -429,12 +440,17 @@ impl Keystore {
                 field: "crypto.cipher.params.iv",
                 reason: "missing".into(),
             })?;
-        hx::decode_fixed::<16>("crypto.cipher.params.iv", iv)?;
-        hx::decode_fixed::<32>("crypto.cipher.message", &self.crypto.cipher.message)?;
+        let parts = Parts {
+            kdf,
+            salt,
+            iv: hx::decode_fixed("crypto.cipher.params.iv", iv)?,
+            ciphertext: hx::decode_fixed("crypto.cipher.message", &crypto.cipher.message)?,
+            checksum: hx::decode_fixed("crypto.checksum.message", &crypto.checksum.message)?,
+        };
         if !self.pubkey.is_empty() {
             PublicKey::from_hex(&self.pubkey, "pubkey")?;
         }
-        Ok(())
+        Ok(parts)
     }
 
     /// Decrypts the secret key.
@@ -443,31 +459,19 @@ impl Keystore {
     /// Shape errors as in [`Keystore::check_shape`]; [`KeyError::WrongPassword`] when the checksum does
     /// not match; [`KeyError::PubkeyMismatch`] or [`KeyError::InvalidSecretKey`] for a corrupt keystore.
     pub fn decrypt(&self, password: &str) -> Result<SecretKey> {
-        self.check_shape()?;
-        let (kdf, salt) = self.kdf_params()?;
-        let iv_text = self
-            .crypto
-            .cipher
-            .params
-            .get("iv")
-            .and_then(|v| v.as_str())
-            .unwrap_or_default();
-        let iv: [u8; 16] = hx::decode_fixed("crypto.cipher.params.iv", iv_text)?;
-        let ciphertext: [u8; 32] =
-            hx::decode_fixed("crypto.cipher.message", &self.crypto.cipher.message)?;
-        let expected: [u8; 32] =
-            hx::decode_fixed("crypto.checksum.message", &self.crypto.checksum.message)?;
-        let key = kdf.derive(&normalize_password(password), &salt)?;
-        if !ct_eq(&checksum(&key, &ciphertext), &expected) {
+        let parts = self.parts()?;
+        let key = parts
+            .kdf
+            .derive(&normalize_password(password), &parts.salt)?;
+        if !ct_eq(&checksum(&key, &parts.ciphertext), &parts.checksum) {
             return Err(KeyError::WrongPassword);
         }
-        let mut plain = Zeroizing::new(ciphertext);
-        let mut cipher = Aes128Ctr::new(key[..16].into(), (&iv).into());
+        let mut plain = Zeroizing::new(parts.ciphertext);
+        let mut cipher = Aes128Ctr::new(key[..16].into(), (&parts.iv).into());
         cipher.apply_keystream(plain.as_mut());
         let secret = SecretKey::from_bytes(plain.as_ref(), "keystore secret")?;
-        if !self.pubkey.is_empty()
-            && secret.public_key().to_hex() != self.pubkey.trim_start_matches("0x").to_lowercase()
-        {
+        let listed = self.pubkey.trim_start_matches("0x").to_lowercase();
+        if !listed.is_empty() && secret.public_key().to_hex() != listed {
             return Err(KeyError::PubkeyMismatch(self.pubkey.clone()));
         }
         Ok(secret)
@@ -482,6 +486,15 @@ impl Keystore {
         };
         format!("keystore-{path}-{timestamp}.json")
     }
+}
+
+/// A keystore's validated fields.
+struct Parts {
+    kdf: KdfParams,
+    salt: Vec<u8>,
+    iv: [u8; 16],
+    ciphertext: [u8; 32],
+    checksum: [u8; 32],
 }
 
 fn check_salt(salt: &[u8]) -> Result<()> {

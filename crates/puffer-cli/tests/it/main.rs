@@ -71,6 +71,34 @@ fn setup(count: &str) -> Setup {
     Setup { dir, keystore }
 }
 
+/// `keys split` of `keystore` to the pod on hoodi, plus `extra` (guardians, threshold, output).
+fn split_args<'a>(keystore: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "keys",
+        "split",
+        "--keystore",
+        keystore,
+        "--password-file",
+        "pw.txt",
+    ];
+    args.extend(["--network", "hoodi", "--withdrawal-address", POD]);
+    args.extend(extra);
+    args
+}
+
+/// Splits `keystore` 3-of-4 to the guardians of [`guardians`] into `bundle.json`.
+fn write_bundle(dir: &Path, keystore: &str) {
+    let extra = [
+        "--guardians-file",
+        "guardians.txt",
+        "--threshold",
+        "3",
+        "--out",
+        "bundle.json",
+    ];
+    ok(dir, &split_args(keystore, &extra));
+}
+
 fn files(dir: &Path, prefix: &str) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
@@ -133,27 +161,7 @@ fn split_verify_and_threshold_exit_match_the_keystore_exit() {
     let d = s.dir.path();
     guardians(d, 4);
     let ks = s.keystore.to_str().unwrap();
-    ok(
-        d,
-        &[
-            "keys",
-            "split",
-            "--keystore",
-            ks,
-            "--password-file",
-            "pw.txt",
-            "--guardians-file",
-            "guardians.txt",
-            "--threshold",
-            "3",
-            "--network",
-            "hoodi",
-            "--withdrawal-address",
-            POD,
-            "--out",
-            "bundle.json",
-        ],
-    );
+    write_bundle(d, ks);
     let report = ok(
         d,
         &[
@@ -338,25 +346,15 @@ fn errors_name_the_problem() {
     assert!(!d.join("never").exists(), "nothing is written on error");
 
     let split = |threshold: &str, guardians: &str| {
-        fails(
-            d,
-            &[
-                "keys",
-                "split",
-                "--keystore",
-                ks,
-                "--password-file",
-                "pw.txt",
-                "--guardian-pubkeys",
-                guardians,
-                "--threshold",
-                threshold,
-                "--withdrawal-address",
-                POD,
-                "--out",
-                "b.json",
-            ],
-        )
+        let extra = [
+            "--guardian-pubkeys",
+            guardians,
+            "--threshold",
+            threshold,
+            "--out",
+            "b.json",
+        ];
+        fails(d, &split_args(ks, &extra))
     };
     let g = std::fs::read_to_string(d.join("guardians.txt"))
         .unwrap()
@@ -385,25 +383,7 @@ fn errors_name_the_problem() {
         "{err}"
     );
 
-    ok(
-        d,
-        &[
-            "keys",
-            "split",
-            "--keystore",
-            ks,
-            "--password-file",
-            "pw.txt",
-            "--guardians-file",
-            "guardians.txt",
-            "--threshold",
-            "3",
-            "--withdrawal-address",
-            POD,
-            "--out",
-            "bundle.json",
-        ],
-    );
+    write_bundle(d, ks);
     let mut bundle: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(d.join("bundle.json")).unwrap()).unwrap();
     bundle["pubkey_shares"][1] = format!("0xa{}", "1".repeat(95)).into();

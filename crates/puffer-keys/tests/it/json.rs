@@ -39,17 +39,19 @@ fn keystore_error(pointer: &str, value: Value) -> String {
     }
 }
 
-macro_rules! keystore_field {
-    ($($name:ident: $pointer:literal = $value:expr => $needle:literal;)*) => {$(
+/// One `#[test]` per line: change the field at `pointer`, expect an error containing `needle`.
+macro_rules! field_tests {
+    ($error:ident; $($name:ident: $pointer:literal = $value:expr => $needle:literal;)*) => {$(
         #[test]
         fn $name() {
-            let err = keystore_error($pointer, $value);
+            let err = $error($pointer, $value);
             assert!(err.contains($needle), "{} -> {err}", $pointer);
         }
     )*};
 }
 
-keystore_field! {
+field_tests! {
+    keystore_error;
     keystore_version: "/version" = 3.into() => "version 3";
     keystore_missing_crypto: "/crypto" = Value::Null => "crypto";
     keystore_missing_uuid: "/uuid" = Value::Null => "uuid";
@@ -82,17 +84,8 @@ fn bundle_error(pointer: &str, value: Value) -> String {
     }
 }
 
-macro_rules! bundle_field {
-    ($($name:ident: $pointer:literal = $value:expr => $needle:literal;)*) => {$(
-        #[test]
-        fn $name() {
-            let err = bundle_error($pointer, $value);
-            assert!(err.contains($needle), "{} -> {err}", $pointer);
-        }
-    )*};
-}
-
-bundle_field! {
+field_tests! {
+    bundle_error;
     bundle_version: "/version" = 2.into() => "version 2";
     bundle_unknown_field: "/extra" = 1.into() => "unknown field `extra`";
     bundle_missing_threshold: "/threshold" = Value::Null => "threshold";
