@@ -162,6 +162,42 @@ pub fn normalize_password(password: &str) -> Zeroizing<Vec<u8>> {
     Zeroizing::new(text.as_bytes().to_vec())
 }
 
+/// The KDF's output for one password, salt and cost. Derive it once to encrypt many keystores with the
+/// same password ([`Keystore::encrypt_shared`]). The key is zeroed on drop.
+pub struct DerivedKey {
+    kdf: KdfParams,
+    salt: Vec<u8>,
+    key: Zeroizing<[u8; 32]>,
+}
+
+impl std::fmt::Debug for DerivedKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "DerivedKey {{ kdf: {:?}, key: <redacted> }}", self.kdf)
+    }
+}
+
+impl DerivedKey {
+    /// Runs the KDF on `password` with a fresh random salt.
+    ///
+    /// # Errors
+    /// [`KeyError::InvalidKdfParam`] when `kdf` is outside the accepted bounds.
+    pub fn new(password: &str, kdf: KdfParams) -> Result<Self> {
+        let mut salt = vec![0u8; SALT_LEN];
+        rand::thread_rng().fill_bytes(&mut salt);
+        Self::with_salt(password, kdf, salt)
+    }
+
+    /// Runs the KDF on `password` with the given salt.
+    ///
+    /// # Errors
+    /// [`KeyError::InvalidKdfParam`] for bad parameters or a salt outside 16..=1024 bytes.
+    pub fn with_salt(password: &str, kdf: KdfParams, salt: Vec<u8>) -> Result<Self> {
+        check_salt(&salt)?;
+        let key = kdf.derive(&normalize_password(password), &salt)?;
+        Ok(Self { kdf, salt, key })
+    }
+}
+
 /// A module of the `crypto` object: `{ "function", "params", "message" }`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -264,11 +300,20 @@ impl Keystore {
     /// # Errors
     /// [`KeyError::InvalidKdfParam`] when `kdf` is outside the accepted bounds.
     pub fn encrypt(secret: &SecretKey, password: &str, kdf: KdfParams, path: &str) -> Result<Self> {
-        let mut salt = [0u8; SALT_LEN];
+        Ok(Self::encrypt_shared(
+            secret,
+            &DerivedKey::new(password, kdf)?,
+            path,
+        ))
+    }
+
+    /// Encrypts with an already derived key (fresh IV and UUID), so that a batch of keystores for one
+    /// password costs one KDF run. The keystores then share the salt and the decryption key, as
+    /// ethstaker-deposit's do; each has its own IV, so no keystream is reused.
+    pub fn encrypt_shared(secret: &SecretKey, key: &DerivedKey, path: &str) -> Self {
         let mut iv = [0u8; 16];
-        rand::thread_rng().fill_bytes(&mut salt);
         rand::thread_rng().fill_bytes(&mut iv);
-        Self::encrypt_with(secret, password, kdf, &salt, &iv, path, &new_uuid_v4())
+        Self::seal(secret, key, &iv, path, &new_uuid_v4())
     }
 
     /// Encrypts with caller-chosen salt, IV and UUID (for reproducing published vectors).
@@ -284,8 +329,18 @@ impl Keystore {
         path: &str,
         uuid: &str,
     ) -> Result<Self> {
-        check_salt(salt)?;
-        let key = kdf.derive(&normalize_password(password), salt)?;
+        let key = DerivedKey::with_salt(password, kdf, salt.to_vec())?;
+        Ok(Self::seal(secret, &key, iv, path, uuid))
+    }
+
+    fn seal(
+        secret: &SecretKey,
+        derived: &DerivedKey,
+        iv: &[u8; 16],
+        path: &str,
+        uuid: &str,
+    ) -> Self {
+        let (kdf, salt, key) = (derived.kdf, &derived.salt, &derived.key);
         let mut ciphertext = secret.to_bytes();
         let mut cipher = Aes128Ctr::new(key[..16].into(), iv.into());
         cipher.apply_keystream(ciphertext.as_mut());
@@ -309,7 +364,7 @@ impl Keystore {
         kdf_params.insert("salt".into(), hex::encode(salt).into());
         let mut cipher_params = serde_json::Map::new();
         cipher_params.insert("iv".into(), hex::encode(iv).into());
-        Ok(Self {
+        Self {
             crypto: Crypto {
                 kdf: Module {
                     function: function.into(),
@@ -332,7 +387,7 @@ impl Keystore {
             path: path.to_owned(),
             uuid: uuid.to_owned(),
             version: 4,
-        })
+        }
     }
 
     /// The KDF parameters and salt, validated.

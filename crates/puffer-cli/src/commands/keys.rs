@@ -15,7 +15,7 @@ use puffer_keys::deposit::{
 use puffer_keys::ecies::{EnclavePublicKey, EnclaveSecretKey};
 use puffer_keys::exit::{SignedVoluntaryExit, VoluntaryExit};
 use puffer_keys::keyshare::{self, PartialSignatureJson};
-use puffer_keys::keystore::{KdfParams, Keystore};
+use puffer_keys::keystore::{DerivedKey, KdfParams, Keystore};
 use puffer_keys::mnemonic::Mnemonic;
 use puffer_keys::network::Network;
 use puffer_keys::{derive, fs};
@@ -149,6 +149,10 @@ pub(crate) struct DeriveArgs {
     /// log2 of the KDF cost (scrypt n or PBKDF2 c); 18 is what clients and the deposit CLI use.
     #[arg(long, default_value_t = 18)]
     kdf_log2_cost: u32,
+    /// Run the KDF once per keystore with its own salt. By default one KDF run serves the whole batch
+    /// (same password, same salt, a fresh IV per keystore), as ethstaker-deposit does.
+    #[arg(long)]
+    distinct_salts: bool,
 }
 
 /// Arguments of `split`.
@@ -323,6 +327,11 @@ fn derive_keys(a: &DeriveArgs) -> anyhow::Result<()> {
     };
     let password = input::secret(a.password_file.as_deref(), "Keystore password", true)?;
     let seed = mnemonic.to_seed(&passphrase);
+    let shared = if a.distinct_salts {
+        None
+    } else {
+        Some(DerivedKey::new(&password, kdf)?)
+    };
 
     let bar = if a.count > 1 {
         ProgressBar::new(u64::from(a.count))
@@ -335,13 +344,16 @@ fn derive_keys(a: &DeriveArgs) -> anyhow::Result<()> {
         )
         .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
-    // All cores: each key costs one KDF run (hundreds of milliseconds at mainnet cost).
+    // All cores: EIP-2333 derivation, signing and (with --distinct-salts) the KDF are per key.
     let made: Vec<(Keystore, DepositData)> = (a.start..end)
         .into_par_iter()
         .map(|index| {
             let path = derive::signing_path(index);
             let secret = derive::derive_path(seed.as_ref(), &path)?;
-            let keystore = Keystore::encrypt(&secret, &password, kdf, &path)?;
+            let keystore = match &shared {
+                Some(key) => Keystore::encrypt_shared(&secret, key, &path),
+                None => Keystore::encrypt(&secret, &password, kdf, &path)?,
+            };
             let deposit = DepositData::sign(
                 &secret,
                 creds,

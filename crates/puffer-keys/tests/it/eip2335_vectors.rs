@@ -119,3 +119,20 @@ fn tampered_pubkey_is_corrupt() {
     ks.pubkey = other.public_key().to_hex();
     assert!(matches!(ks.decrypt("pw"), Err(KeyError::PubkeyMismatch(_))));
 }
+
+#[test]
+fn one_kdf_run_serves_a_batch() {
+    let key = puffer_keys::keystore::DerivedKey::new("pw", TEST_SCRYPT).unwrap();
+    let a = SecretKey::from_bytes(&[1u8; 32], "t").unwrap();
+    let b = SecretKey::from_bytes(&[2u8; 32], "t").unwrap();
+    let ka = Keystore::encrypt_shared(&a, &key, "m/12381/3600/0/0/0");
+    let kb = Keystore::encrypt_shared(&b, &key, "m/12381/3600/1/0/0");
+    assert_eq!(ka.crypto.kdf, kb.crypto.kdf, "same salt and cost");
+    assert_ne!(
+        ka.crypto.cipher.params, kb.crypto.cipher.params,
+        "fresh IV each"
+    );
+    assert_ne!(ka.uuid, kb.uuid);
+    assert_eq!(*ka.decrypt("pw").unwrap().to_bytes(), *a.to_bytes());
+    assert_eq!(*kb.decrypt("pw").unwrap().to_bytes(), *b.to_bytes());
+}
