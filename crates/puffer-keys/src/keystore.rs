@@ -344,7 +344,7 @@ impl Keystore {
         let mut ciphertext = secret.to_bytes();
         let mut cipher = Aes128Ctr::new(key[..16].into(), iv.into());
         cipher.apply_keystream(ciphertext.as_mut());
-        let checksum = checksum(&key, ciphertext.as_ref());
+        let checksum = checksum(key, ciphertext.as_ref());
         let mut kdf_params = serde_json::Map::new();
         let function = match kdf {
             KdfParams::Scrypt { n, r, p } => {
