@@ -268,7 +268,8 @@ fn new_mnemonic(a: &NewMnemonicArgs) -> anyhow::Result<()> {
     let m = Mnemonic::generate(a.words)?;
     match &a.out {
         Some(path) => {
-            fs::write_atomic(path, format!("{}\n", m.phrase()).as_bytes())?;
+            let text = Zeroizing::new(format!("{}\n", m.phrase()));
+            fs::write_atomic(path, text.as_bytes())?;
             eprintln!("wrote a {}-word mnemonic to {}", a.words, path.display());
         }
         None => println!("{}", m.phrase()),

@@ -46,29 +46,34 @@ fn setup(count: &str) -> Setup {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("m.txt"), format!("{MNEMONIC}\n")).unwrap();
     std::fs::write(dir.path().join("pw.txt"), "correct horse\n").unwrap();
-    ok(
-        dir.path(),
-        &[
-            "keys",
-            "derive",
-            "--mnemonic-file",
-            "m.txt",
-            "--password-file",
-            "pw.txt",
-            "--count",
-            count,
-            "--network",
-            "hoodi",
-            "--withdrawal-address",
-            POD,
-            "--out-dir",
-            "keys",
-            "--kdf-log2-cost",
-            "14",
-        ],
-    );
+    let extra = [
+        "--count",
+        count,
+        "--network",
+        "hoodi",
+        "--withdrawal-address",
+        POD,
+        "--out-dir",
+        "keys",
+    ];
+    ok(dir.path(), &derive_args("m.txt", &extra));
     let keystore = files(&dir.path().join("keys"), "keystore-m_12381_3600_0_0_0-").remove(0);
     Setup { dir, keystore }
+}
+
+/// `keys derive` from `mnemonic_file` with password `pw.txt` at the cheapest scrypt cost, plus `extra`.
+fn derive_args<'a>(mnemonic_file: &'a str, extra: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![
+        "keys",
+        "derive",
+        "--mnemonic-file",
+        mnemonic_file,
+        "--password-file",
+        "pw.txt",
+    ];
+    args.extend(["--kdf-log2-cost", "14"]);
+    args.extend(extra);
+    args
 }
 
 /// `keys split` of `keystore` to the pod on hoodi, plus `extra` (guardians, threshold, output).
@@ -155,6 +160,32 @@ fn derive_writes_keystores_and_deposit_data() {
     assert!(files(&keys, ".puffer-tmp").is_empty());
 }
 
+/// `base` followed by `--partial <file>` for each file.
+fn with_partials<'a>(base: &[&'a str], files: &[&'a str]) -> Vec<&'a str> {
+    let mut args = base.to_vec();
+    for f in files {
+        args.extend(["--partial", f]);
+    }
+    args
+}
+
+/// Guardian `index` signs its partial of the exit (`epoch`, validator 42) into `p<index>.json`.
+fn sign_partial(dir: &Path, index: &str, epoch: &str) {
+    let key = format!("enclave{index}.key");
+    let out = format!("p{index}.json");
+    let mut args = vec![
+        "keys",
+        "sign-exit",
+        "--bundle",
+        "bundle.json",
+        "--guardian-index",
+        index,
+    ];
+    args.extend(["--enclave-secret-file", &key, "--out", &out]);
+    args.extend(["--epoch", epoch, "--validator-index", "42"]);
+    ok(dir, &args);
+}
+
 #[test]
 fn split_verify_and_threshold_exit_match_the_keystore_exit() {
     let s = setup("1");
@@ -162,51 +193,29 @@ fn split_verify_and_threshold_exit_match_the_keystore_exit() {
     guardians(d, 4);
     let ks = s.keystore.to_str().unwrap();
     write_bundle(d, ks);
-    let report = ok(
-        d,
-        &[
-            "keys",
-            "verify-bundle",
-            "--bundle",
-            "bundle.json",
-            "--guardian-index",
-            "2",
-            "--enclave-secret-file",
-            "enclave2.key",
-        ],
-    );
-    assert!(report.starts_with("ok:"), "{report}");
-    let exit = ["--epoch", "300", "--validator-index", "42"];
-    for i in ["0", "2", "3"] {
-        let mut args = vec![
-            "keys",
-            "sign-exit",
-            "--bundle",
-            "bundle.json",
-            "--guardian-index",
-            i,
-        ];
-        let key = format!("enclave{i}.key");
-        let out = format!("p{i}.json");
-        args.extend(["--enclave-secret-file", &key, "--out", &out]);
-        args.extend(exit);
-        ok(d, &args);
-    }
-    let mut args = vec![
+    let verify = [
         "keys",
-        "sign-exit",
+        "verify-bundle",
         "--bundle",
         "bundle.json",
-        "--partial",
-        "p0.json",
-        "--partial",
-        "p2.json",
-        "--partial",
-        "p3.json",
+        "--guardian-index",
+        "2",
     ];
-    args.extend(exit);
-    let combined = ok(d, &args);
-    let mut args = vec![
+    let report = ok(
+        d,
+        &[&verify[..], &["--enclave-secret-file", "enclave2.key"]].concat(),
+    );
+    assert!(report.starts_with("ok:"), "{report}");
+    for i in ["0", "2", "3"] {
+        sign_partial(d, i, "300");
+    }
+    let exit = ["--epoch", "300", "--validator-index", "42"];
+    let from_bundle = [&["keys", "sign-exit", "--bundle", "bundle.json"][..], &exit].concat();
+    let combined = ok(
+        d,
+        &with_partials(&from_bundle, &["p0.json", "p2.json", "p3.json"]),
+    );
+    let keystore = [
         "keys",
         "sign-exit",
         "--keystore",
@@ -216,8 +225,7 @@ fn split_verify_and_threshold_exit_match_the_keystore_exit() {
         "--network",
         "hoodi",
     ];
-    args.extend(exit);
-    let whole = ok(d, &args);
+    let whole = ok(d, &[&keystore[..], &exit].concat());
     assert_eq!(combined, whole);
     let body: serde_json::Value = serde_json::from_str(&whole).unwrap();
     assert_eq!(
@@ -225,71 +233,23 @@ fn split_verify_and_threshold_exit_match_the_keystore_exit() {
         serde_json::json!({"epoch": "300", "validator_index": "42"})
     );
 
+    let combine = ["keys", "combine", "--threshold", "3"];
     let sig = ok(
         d,
-        &[
-            "keys",
-            "combine",
-            "--threshold",
-            "3",
-            "--partial",
-            "p0.json",
-            "--partial",
-            "p2.json",
-            "--partial",
-            "p3.json",
-        ],
+        &with_partials(&combine, &["p0.json", "p2.json", "p3.json"]),
     );
     assert_eq!(sig.trim(), body["signature"].as_str().unwrap());
-    let err = fails(
-        d,
-        &[
-            "keys",
-            "combine",
-            "--threshold",
-            "3",
-            "--partial",
-            "p0.json",
-            "--partial",
-            "p2.json",
-        ],
-    );
+    let err = fails(d, &with_partials(&combine, &["p0.json", "p2.json"]));
     assert!(
         err.contains("wrong number of partial signatures: got 2, expected 3"),
         "{err}"
     );
     // A partial for another exit is named.
-    let mut args = vec![
-        "keys",
-        "sign-exit",
-        "--bundle",
-        "bundle.json",
-        "--guardian-index",
-        "1",
-        "--enclave-secret-file",
-        "enclave1.key",
-        "--out",
-        "p1.json",
-        "--epoch",
-        "301",
-        "--validator-index",
-        "42",
-    ];
-    ok(d, &args);
-    args = vec![
-        "keys",
-        "sign-exit",
-        "--bundle",
-        "bundle.json",
-        "--partial",
-        "p0.json",
-        "--partial",
-        "p1.json",
-        "--partial",
-        "p3.json",
-    ];
-    args.extend(exit);
-    let err = fails(d, &args);
+    sign_partial(d, "1", "301");
+    let err = fails(
+        d,
+        &with_partials(&from_bundle, &["p0.json", "p1.json", "p3.json"]),
+    );
     assert!(
         err.contains("partial signature from share 1 does not verify"),
         "{err}"
@@ -327,20 +287,10 @@ fn errors_name_the_problem() {
     .unwrap();
     let err = fails(
         d,
-        &[
-            "keys",
-            "derive",
-            "--mnemonic-file",
+        &derive_args(
             "bad-m.txt",
-            "--password-file",
-            "pw.txt",
-            "--withdrawal-address",
-            POD,
-            "--out-dir",
-            "never",
-            "--kdf-log2-cost",
-            "14",
-        ],
+            &["--withdrawal-address", POD, "--out-dir", "never"],
+        ),
     );
     assert!(err.contains("checksum"), "{err}");
     assert!(!d.join("never").exists(), "nothing is written on error");
@@ -365,18 +315,10 @@ fn errors_name_the_problem() {
 
     let err = fails(
         d,
-        &[
-            "keys",
-            "derive",
-            "--mnemonic-file",
+        &derive_args(
             "m.txt",
-            "--password-file",
-            "pw.txt",
-            "--withdrawal-address",
-            "0x1234",
-            "--out-dir",
-            "never",
-        ],
+            &["--withdrawal-address", "0x1234", "--out-dir", "never"],
+        ),
     );
     assert!(
         err.contains("--withdrawal-address must be 20 bytes"),
