@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::bls::{PublicKey, SecretKey};
-use crate::deposit::{DepositData, FULL_DEPOSIT_GWEI};
+use crate::deposit::{DepositData, FULL_DEPOSIT_GWEI, eth1_withdrawal_credentials};
 use crate::ecies::{self as ec, ENCRYPTED_SHARE_LEN, EnclavePublicKey, EnclaveSecretKey};
 use crate::error::{KeyError, Result};
 use crate::hex as hx;
@@ -168,6 +168,15 @@ impl RegistrationBundle {
             &self.deposit_signature,
             "deposit_signature",
         )?;
+        if deposit.withdrawal_credentials[..12] != eth1_withdrawal_credentials(&[0; 20])[..12] {
+            return Err(KeyError::InvalidField {
+                field: "withdrawal_credentials",
+                reason: format!(
+                    "{} is not 0x01 ‖ 11 zero bytes ‖ address (Puffer validators withdraw to their strategy's pod)",
+                    self.withdrawal_credentials
+                ),
+            });
+        }
         if deposit.amount_gwei != FULL_DEPOSIT_GWEI {
             return Err(KeyError::InvalidField {
                 field: "amount_gwei",
@@ -198,6 +207,14 @@ impl RegistrationBundle {
             .enumerate()
             .map(|(i, k)| EnclavePublicKey::from_hex(k, &format!("guardian_enclave_pubkeys[{i}]")))
             .collect::<Result<Vec<_>>>()?;
+        for (i, key) in enclave_pubkeys.iter().enumerate() {
+            if enclave_pubkeys[..i].contains(key) {
+                return Err(KeyError::InvalidField {
+                    field: "guardian_enclave_pubkeys",
+                    reason: format!("entry {i} repeats an earlier guardian's key"),
+                });
+            }
+        }
         let pubkey_shares = self
             .pubkey_shares
             .iter()
@@ -285,6 +302,14 @@ impl RegistrationBundle {
 }
 
 impl ParsedBundle {
+    /// The execution address withdrawals go to (the strategy's EigenPod): the guardian daemon compares it
+    /// with the strategy the registration names.
+    pub fn withdrawal_address(&self) -> [u8; 20] {
+        let mut out = [0u8; 20];
+        out.copy_from_slice(&self.deposit.withdrawal_credentials[12..]);
+        out
+    }
+
     /// Decrypts keyshare `index` with that guardian's enclave secret.
     ///
     /// # Errors

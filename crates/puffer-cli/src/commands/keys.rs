@@ -424,6 +424,7 @@ fn split(a: &SplitArgs) -> anyhow::Result<()> {
         .collect::<puffer_keys::Result<Vec<_>>>()?;
     keyshare::check_threshold(a.threshold, guardians.len())?;
     let secret = read_keystore(&a.keystore, a.password_file.as_deref())?;
+    tracing::info!(guardians = guardians.len(), threshold = a.threshold, network = %network, "splitting key");
     let bundle = RegistrationBundle::create(&secret, creds, &network, &guardians, a.threshold)?;
     // Check what we are about to hand over, exactly as a guardian will.
     bundle.verify(None, DEFAULT_MAX_SUBSETS)?;
@@ -459,6 +460,7 @@ fn verify_bundle(a: &VerifyBundleArgs) -> anyhow::Result<()> {
         (Some(i), Some(path)) => Some((i, read_enclave_secret(path)?)),
         _ => None,
     };
+    tracing::debug!(bundle = %a.bundle.display(), max_subsets = a.max_subsets, "verifying bundle");
     let parsed = bundle
         .verify(guardian.as_ref().map(|(i, k)| (*i, k)), a.max_subsets)
         .with_context(|| format!("{}", a.bundle.display()))?;
@@ -524,6 +526,12 @@ fn sign_exit(a: &SignExitArgs) -> anyhow::Result<()> {
         let parsed = bundle.verify(Some((index, &enclave)), DEFAULT_MAX_SUBSETS)?;
         let share = parsed.decrypt_share(index, &enclave)?;
         let partial = share.sign(&root);
+        tracing::info!(
+            guardian = index,
+            epoch = a.epoch,
+            validator = a.validator_index,
+            "signed exit partial"
+        );
         return emit(
             a.out.as_deref(),
             &serde_json::to_string(&partial.to_json())?,
@@ -535,6 +543,11 @@ fn sign_exit(a: &SignExitArgs) -> anyhow::Result<()> {
         );
     }
     let partials = read_partials(&a.partial)?;
+    tracing::info!(
+        partials = partials.len(),
+        threshold = parsed.threshold,
+        "combining exit partials"
+    );
     let signature = keyshare::combine_verified(
         &parsed.deposit.pubkey,
         &parsed.pubkey_shares,

@@ -39,6 +39,7 @@ fn a_fresh_bundle_verifies_for_every_guardian() {
             .verify(Some((i as u32, g)), DEFAULT_MAX_SUBSETS)
             .unwrap();
         assert_eq!(parsed.deposit.pubkey, f.secret.public_key());
+        assert_eq!(parsed.withdrawal_address(), [0xab; 20]);
     }
     assert_eq!(
         bundle.withdrawal_credentials,
@@ -104,4 +105,12 @@ fn deposit_checks() {
     let mut b = f.bundle;
     b.withdrawal_credentials = format!("0x01{}", "00".repeat(31));
     assert!(b.verify(None, 10).is_err());
+}
+
+#[test]
+fn a_repeated_enclave_key_is_refused() {
+    let mut f = fixture(3, 2);
+    f.bundle.guardian_enclave_pubkeys[2] = f.bundle.guardian_enclave_pubkeys[0].clone();
+    let err = f.bundle.verify(None, 10).unwrap_err().to_string();
+    assert!(err.contains("entry 2 repeats"), "{err}");
 }

@@ -136,3 +136,19 @@ fn one_kdf_run_serves_a_batch() {
     assert_eq!(*ka.decrypt("pw").unwrap().to_bytes(), *a.to_bytes());
     assert_eq!(*kb.decrypt("pw").unwrap().to_bytes(), *b.to_bytes());
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 6, ..Default::default() })]
+
+    #[test]
+    fn any_password_round_trips_and_control_codes_do_not_matter(
+        password in "\\PC{0,24}",
+        noise in proptest::sample::select(vec!['\u{0}', '\u{7}', '\n', '\u{7f}', '\u{85}', '\u{9f}']),
+    ) {
+        let secret = SecretKey::from_bytes(&[9u8; 32], "t").unwrap();
+        let ks = Keystore::encrypt(&secret, &password, TEST_SCRYPT, "").unwrap();
+        let back = Keystore::from_json(&ks.to_json()).unwrap();
+        let noisy = format!("{noise}{password}{noise}");
+        proptest::prop_assert_eq!(*back.decrypt(&noisy).unwrap().to_bytes(), *secret.to_bytes());
+    }
+}

@@ -94,6 +94,7 @@ field_tests! {
     bundle_pubkey_hex: "/pubkey" = "0x12".into() => "pubkey";
     bundle_pubkey_not_on_curve: "/pubkey" = format!("0xa{}", "1".repeat(95)).into() => "pubkey: not a valid BLS public key";
     bundle_withdrawal_credentials: "/withdrawal_credentials" = "0x01".into() => "withdrawal_credentials";
+    bundle_withdrawal_credentials_0x00: "/withdrawal_credentials" = format!("0x00{}", "11".repeat(31)).into() => "is not 0x01";
     bundle_amount: "/amount_gwei" = 1.into() => "amount_gwei";
     bundle_signature_hex: "/deposit_signature" = "0xzz".into() => "deposit_signature";
     bundle_signature_not_g2: "/deposit_signature" = format!("0x{}", "ff".repeat(96)).into() => "deposit_signature";
