@@ -112,7 +112,10 @@ fn collect(out_dir: &Path) -> Result<BTreeMap<String, String>> {
     }
     for (source, name) in LIBRARY_EXPORTS {
         if !found.contains_key(&format!("{name}.json")) {
-            bail!("library contract {name} ({source}) is not in {}: run `forge build` first", out_dir.display());
+            bail!(
+                "library contract {name} ({source}) is not in {}: run `forge build` first",
+                out_dir.display()
+            );
         }
     }
     if found.is_empty() {
