@@ -4,8 +4,8 @@
 //! synchronous). Sending a transaction: the nonce comes from a per-sender cache (filled from the node's pending
 //! count, reset when the node says it is stale), the gas limit from `eth_estimateGas` plus a margin, the price from
 //! `eth_gasPrice`; the transaction is signed locally, sent raw, and its receipt polled. A transaction that would
-//! revert fails estimation, and the node's revert data is decoded; one that reverts after inclusion is replayed
-//! with `eth_call` to recover its reason. Transport failures (connection refused, timeouts, HTTP 5xx and rate
+//! revert fails estimation, and the node's revert data is decoded (simulated with `eth_call` when the node's
+//! estimate error lacks it); one that reverts after inclusion is replayed with `eth_call` to recover its reason. Transport failures (connection refused, timeouts, HTTP 5xx and rate
 //! limits) are retried with exponential backoff; node answers (reverts, bad nonces) are not.
 
 use std::{collections::HashMap, future::Future, time::Duration};
@@ -247,6 +247,35 @@ impl RpcChain {
         self.rpc_error(method, err)
     }
 
+    /// Some nodes fail `eth_estimateGas` without the revert data; simulating the transaction with `eth_call`
+    /// recovers it. Returns the call's error when it carries revert data, the estimate's error otherwise.
+    fn simulate_for_revert_data(
+        &self,
+        request: &TransactionRequest,
+        err: TransportError,
+    ) -> TransportError {
+        let RpcError::ErrorResp(payload) = &err else {
+            return err;
+        };
+        if payload.as_revert_data().is_some()
+            || payload
+                .message
+                .to_ascii_lowercase()
+                .contains("insufficient funds")
+        {
+            return err;
+        }
+        match self.try_rpc("eth_call", |p| {
+            let r = request.clone();
+            async move { p.call(r).await }
+        }) {
+            Err(call_err @ RpcError::ErrorResp(_)) if matches!(&call_err, RpcError::ErrorResp(p) if p.as_revert_data().is_some()) => {
+                call_err
+            }
+            _ => err,
+        }
+    }
+
     fn next_nonce(&mut self, from: Address) -> Result<u64> {
         if let Some(nonce) = self.nonces.get(&from) {
             return Ok(*nonce);
@@ -305,6 +334,7 @@ impl Chain for RpcChain {
                     // 20% margin: estimates are exact for the state they ran on, which may move before inclusion.
                     Ok(gas) => gas + gas / 5,
                     Err(err) => {
+                        let err = self.simulate_for_revert_data(&request, err);
                         return Err(self.classify(
                             "eth_estimateGas",
                             action,

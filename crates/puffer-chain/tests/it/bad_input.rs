@@ -4,7 +4,10 @@ use std::time::Duration;
 
 use puffer_chain::{
     Chain, ChainError, DeployConfig, Deployer, Deployment, EmbeddedChain, RetryPolicy, RpcChain,
-    Staker, alloy::primitives::U256, dev_signers,
+    Staker, TxRequest,
+    alloy::{primitives::U256, sol_types::SolCall},
+    bindings::WithdrawalPool,
+    dev_signers,
 };
 
 use crate::{anvil::Anvil, scenario::eth};
@@ -152,6 +155,7 @@ fn insufficient_funds_on_both_backends() {
     assert!(err.to_string().ends_with("fund the account first"), "{err}");
 
     // A reverted transaction over RPC: decoded the same way as in process, nothing sent.
+    let before = rpc.block_number().unwrap();
     let err = staker
         .redeem(&mut rpc, eth(1), keys[0].address(), U256::ZERO)
         .unwrap_err();
@@ -161,6 +165,50 @@ fn insufficient_funds_on_both_backends() {
         ),
         "{err}"
     );
+    assert_eq!(
+        rpc.block_number().unwrap(),
+        before,
+        "a rejected transaction was mined"
+    );
+}
+
+#[test]
+fn transaction_reverted_after_inclusion_is_decoded_with_its_hash() {
+    let anvil = Anvil::start();
+    let mut rpc = anvil.chain();
+    let keys = dev_signers(3);
+    for key in &keys {
+        rpc.set_balance(key.address(), eth(100)).unwrap();
+    }
+    let deployment = Deployer::staker_side(DeployConfig::dev(keys[1].address()))
+        .deploy(&mut rpc, &keys[0])
+        .unwrap();
+    let staker = Staker::new(keys[2].clone(), &deployment).unwrap();
+    staker.deposit(&mut rpc, eth(2)).unwrap();
+    // An explicit gas limit skips estimation: the node includes the transaction, and it reverts on chain.
+    let call = WithdrawalPool::redeemCall {
+        shares: eth(1),
+        receiver: keys[2].address(),
+        minAssets: U256::ZERO,
+    };
+    let tx =
+        TxRequest::call(deployment.withdrawal_pool().unwrap(), call.abi_encode()).with_gas(300_000);
+    let before = rpc.block_number().unwrap();
+    let err = rpc.send(&keys[2], tx).unwrap_err();
+    let ChainError::Reverted { error, tx_hash, .. } = &err else {
+        panic!("expected a revert, got {err:?}");
+    };
+    assert!(
+        tx_hash.is_some(),
+        "an included transaction has a hash: {err}"
+    );
+    assert_eq!(
+        error.to_string(),
+        "InsufficientLiquidity: available 0 ETH, requested 0.99 ETH"
+    );
+    assert_eq!(rpc.block_number().unwrap(), before + 1);
+    // The nonce was spent: the next transaction still goes through.
+    staker.deposit(&mut rpc, eth(1)).unwrap();
 }
 
 #[test]
