@@ -7,4 +7,5 @@ mod anvil;
 mod bad_input;
 mod embedded;
 mod errors;
+mod fake_node;
 mod scenario;
