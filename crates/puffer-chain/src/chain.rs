@@ -157,6 +157,12 @@ impl LogFilter {
 /// - [`call`](Chain::call) executes against the latest state and never changes it.
 /// - Reads are consistent with every `send` that returned before them.
 /// - Dev-only methods fail with [`ChainError::NotDevChain`](crate::ChainError::NotDevChain) on real chains.
+///
+/// The trait does not require `Send`: revm's EVM keeps thread-local buffers, so an [`EmbeddedChain`] lives in the
+/// thread that created it (the simulator's); [`RpcChain`] is `Send` and can move into `spawn_blocking`.
+///
+/// [`EmbeddedChain`]: crate::EmbeddedChain
+/// [`RpcChain`]: crate::RpcChain
 pub trait Chain {
     /// The chain id (EIP-155).
     fn chain_id(&self) -> u64;

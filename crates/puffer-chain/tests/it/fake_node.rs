@@ -191,3 +191,9 @@ fn giving_up_after_the_retry_budget_says_unreachable() {
         "every attempt of the budget was used"
     );
 }
+
+#[test]
+fn rpc_chain_can_move_to_another_thread() {
+    fn assert_send<T: Send>() {}
+    assert_send::<RpcChain>();
+}
