@@ -5,6 +5,7 @@
 
 mod anvil;
 mod bad_input;
+mod deploy;
 mod embedded;
 mod errors;
 mod fake_node;
