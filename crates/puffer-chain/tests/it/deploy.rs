@@ -192,3 +192,41 @@ fn extra_steps_run_before_the_handover() {
     assert_eq!(deployment.contracts.len(), 6);
     assert!(deployment.contracts.contains_key(names::WETH));
 }
+
+/// Addresses that `forge script script/Deploy.s.sol --broadcast` produced on a fresh anvil with the same deployer
+/// key (`dev_signer(0)`) and `DAO_PROPOSER = PAUSER = dev_signer(1)`. Equal addresses mean the same sequence of
+/// creations at the same nonces. If this fails after a change to the deploy order, change the forge script and
+/// the Rust steps together, re-run the script and update these.
+#[test]
+fn same_addresses_as_the_forge_script() {
+    let keys = dev_signers(2);
+    let mut chain = EmbeddedChain::with_funded(keys.iter().map(|k| k.address()), eth(10));
+    let deployment = Deployer::staker_side(DeployConfig::dev(keys[1].address()))
+        .deploy(&mut chain, &keys[0])
+        .unwrap();
+    let forge = [
+        (
+            names::WETH,
+            address!("0xD762824A1Df35207102Ca96b4F05Cf6234354B4e"),
+        ),
+        (
+            names::ACCESS_MANAGER,
+            address!("0x670a7ECF96E63229A224f3008808772bBC57Da63"),
+        ),
+        (
+            names::TIMELOCK,
+            address!("0xe38F889EAEcA96F9f9c221F11c20894a02E159d5"),
+        ),
+        (
+            names::PUFFER_POOL,
+            address!("0xf3F6cA1aC227f792a38E844f1f318C471EE7b5FB"),
+        ),
+        (
+            names::WITHDRAWAL_POOL,
+            address!("0xf9420E862b05E5dC63ef1A773F85943e3b218af2"),
+        ),
+    ];
+    for (name, address) in forge {
+        assert_eq!(deployment.address(name).unwrap(), address, "{name}");
+    }
+}
