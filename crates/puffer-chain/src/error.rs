@@ -97,9 +97,6 @@ pub enum ChainError {
         /// The chain id of the connected chain.
         chain_id: u64,
     },
-    /// A signer is needed for this address but none was given.
-    #[error("the RPC backend cannot sign for {0}: it is not the address of the signer passed in")]
-    UnknownSigner(Address),
     /// Return data or an event did not decode as the ABI says.
     #[error("cannot decode {what}: {reason}")]
     Decode {
