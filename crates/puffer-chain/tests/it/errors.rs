@@ -175,6 +175,7 @@ fn dao_reachable_pool_errors() {
         "InsufficientLiquidity: available 5 ETH, requested 6 ETH",
     );
 
+    // The cap counts from the moment it is set: pufETH minted earlier in the spurt is not held against it.
     f.governance.set_mint_cap(&mut f.chain, eth(1)).unwrap();
     let e = match f.staker.deposit(&mut f.chain, eth(2)) {
         Err(ChainError::Reverted { error, .. }) => *error,
@@ -182,7 +183,7 @@ fn dao_reachable_pool_errors() {
     };
     assert_error::<PufferPool::PoolMintCapExceeded>(
         &e,
-        "PoolMintCapExceeded: spurt 0, requestedShares 2 pufETH, remainingShares 0 pufETH",
+        "PoolMintCapExceeded: spurt 0, requestedShares 2 pufETH, remainingShares 1 pufETH",
     );
     f.governance
         .set_deposits_paused(&mut f.chain, true)
