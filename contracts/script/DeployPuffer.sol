@@ -125,34 +125,34 @@ abstract contract DeployPuffer {
 
     /// @dev Step 5.
     function _deployOperator(Deployment memory d, OperatorConfig memory op) private {
-        d.depositContract = op.depositContract == address(0)
-            ? IDepositContract(address(new DepositContract()))
-            : IDepositContract(op.depositContract);
-        d.eigenPodManager = op.eigenPodManager == address(0)
-            ? IEigenPodManager(address(new DevEigenPodManager(d.depositContract)))
-            : IEigenPodManager(op.eigenPodManager);
-        d.attestationVerifier = op.attestationVerifier == address(0)
-            ? IAttestationVerifier(
+        d.depositContract = IDepositContract(op.depositContract);
+        if (op.depositContract == address(0)) {
+            d.depositContract = IDepositContract(address(new DepositContract()));
+        }
+        d.eigenPodManager = IEigenPodManager(op.eigenPodManager);
+        if (op.eigenPodManager == address(0)) {
+            d.eigenPodManager = IEigenPodManager(address(new DevEigenPodManager(d.depositContract)));
+        }
+        d.attestationVerifier = IAttestationVerifier(op.attestationVerifier);
+        if (op.attestationVerifier == address(0)) {
+            d.attestationVerifier = IAttestationVerifier(
                 address(new DevAttestationVerifier(address(d.accessManager), op.attestationSigner))
-            )
-            : IAttestationVerifier(op.attestationVerifier);
+            );
+        }
         d.guardianModule = new GuardianModule(
             address(d.accessManager), d.attestationVerifier, op.guardians, op.guardianThreshold
         );
-        d.protocol = new PufferProtocol(
-            PufferProtocol.Init({
-                authority: address(d.accessManager),
-                pool: IPufferPool(address(d.pool)),
-                guardianModule: IGuardianModule(address(d.guardianModule)),
-                depositContract: d.depositContract,
-                eigenPodManager: d.eigenPodManager,
-                beaconOwner: address(d.timelock),
-                treasury: op.treasury == address(0) ? address(d.timelock) : op.treasury,
-                guardianFeeRecipient: op.guardianFeeRecipient == address(0)
-                    ? address(d.timelock)
-                    : op.guardianFeeRecipient
-            })
-        );
+        PufferProtocol.Init memory init;
+        init.authority = address(d.accessManager);
+        init.pool = IPufferPool(address(d.pool));
+        init.guardianModule = IGuardianModule(address(d.guardianModule));
+        init.depositContract = d.depositContract;
+        init.eigenPodManager = d.eigenPodManager;
+        init.beaconOwner = address(d.timelock);
+        init.treasury = op.treasury == address(0) ? address(d.timelock) : op.treasury;
+        init.guardianFeeRecipient =
+            op.guardianFeeRecipient == address(0) ? address(d.timelock) : op.guardianFeeRecipient;
+        d.protocol = new PufferProtocol(init);
     }
 
     /// @dev Step 6, operator side: ROLE_PROTOCOL for the PufferProtocol and the operator contracts' role table.

@@ -114,10 +114,10 @@ contract PufferStrategyFactory {
     address private immutable _protocol;
     address private immutable _beacon;
 
-    /// @param beacon The UpgradeableBeacon every strategy follows.
-    constructor(address beacon) {
+    /// @param beacon_ The UpgradeableBeacon every strategy follows.
+    constructor(address beacon_) {
         _protocol = msg.sender;
-        _beacon = beacon;
+        _beacon = beacon_;
     }
 
     /// @notice Deploys and initializes a strategy proxy (protocol only).
