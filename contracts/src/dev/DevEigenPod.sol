@@ -25,11 +25,11 @@ contract DevEigenPod is IEigenPod {
     address private immutable _podOwner;
 
     /// @param depositContract The beacon deposit contract.
-    /// @param podOwner The pod's owner.
-    constructor(IDepositContract depositContract, address podOwner) {
+    /// @param podOwner_ The pod's owner.
+    constructor(IDepositContract depositContract, address podOwner_) {
         _depositContract = depositContract;
         _manager = msg.sender;
-        _podOwner = podOwner;
+        _podOwner = podOwner_;
     }
 
     /// @notice Accepts ETH (beacon withdrawals and rewards on the dev chain).

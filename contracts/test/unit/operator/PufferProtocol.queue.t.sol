@@ -187,3 +187,75 @@ contract PufferProtocolQueueTest is OperatorFixture, IPufferProtocolEvents {
         protocol.advanceQueue("X", 1);
     }
 }
+
+/// @notice Replay of the skip and batch-provisioning messages on another chain or contract (DESIGN §6).
+contract PufferProtocolReplayTest is OperatorFixture {
+    function test_skipProvisioning_revertWhen_replayedOnOtherChain() public {
+        uint256 id = _register(noOp, NR);
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes memory sigs = _sign(protocol.skipDigest(id, deadline), THRESHOLD);
+        vm.chainId(block.chainid + 1);
+        vm.expectPartialRevert(IGuardianModuleErrors.GuardianUnknownSigner.selector);
+        protocol.skipProvisioning(id, deadline, sigs);
+    }
+
+    function test_skipProvisioning_revertWhen_signedForOtherContract() public {
+        uint256 id = _register(noOp, NR);
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes32 structHash = keccak256(
+            abi.encode(keccak256("SkipProvisioning(uint256 validatorId,uint256 deadline)"), id, deadline)
+        );
+        bytes32 otherDomain = keccak256(
+            abi.encode(
+                keccak256(
+                    "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
+                ),
+                keccak256("PufferProtocol"),
+                keccak256("1"),
+                block.chainid,
+                address(0xBEEF)
+            )
+        );
+        bytes memory sigs = _sign(keccak256(abi.encodePacked("\x19\x01", otherDomain, structHash)), THRESHOLD);
+        vm.expectPartialRevert(IGuardianModuleErrors.GuardianUnknownSigner.selector);
+        protocol.skipProvisioning(id, deadline, sigs);
+    }
+
+    function test_provisionNodes_revertWhen_replayedOnOtherChain() public {
+        _fundPool(2);
+        _register(noOp, NR);
+        _register(noOp, NR);
+        uint256[] memory ids = protocol.nextValidators(2);
+        bytes32 root = depositContract.get_deposit_root();
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes memory sigs = _sign(_batchDigest(ids, root, deadline), THRESHOLD);
+        ValidatorKey[] memory keys = new ValidatorKey[](2);
+        keys[0] = keyOf[ids[0]];
+        keys[1] = keyOf[ids[1]];
+        vm.chainId(block.chainid + 1);
+        vm.expectPartialRevert(IGuardianModuleErrors.GuardianUnknownSigner.selector);
+        protocol.provisionNodes(keys, root, deadline, sigs);
+    }
+
+    function test_provisionNodes_revertWhen_batchApprovalReplayed() public {
+        _fundPool(4);
+        for (uint256 i = 0; i < 4; i++) {
+            _register(noOp, NR);
+        }
+        uint256[] memory ids = protocol.nextValidators(2);
+        bytes32 root = depositContract.get_deposit_root();
+        uint256 deadline = block.timestamp + 1 hours;
+        bytes memory sigs = _sign(_batchDigest(ids, root, deadline), THRESHOLD);
+        ValidatorKey[] memory keys = new ValidatorKey[](2);
+        keys[0] = keyOf[ids[0]];
+        keys[1] = keyOf[ids[1]];
+        protocol.provisionNodes(keys, root, deadline, sigs);
+        // Same approval again: the root moved and the signed ids are consumed.
+        bytes32 current = depositContract.get_deposit_root();
+        vm.expectRevert(
+            abi.encodeWithSelector(IPufferProtocolErrors.ProtocolDepositRootChanged.selector, root, current)
+        );
+        protocol.provisionNodes(keys, root, deadline, sigs);
+        assertEq(pool.lockedETH(), 64 ether);
+    }
+}
