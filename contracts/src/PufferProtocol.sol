@@ -43,10 +43,13 @@ import {PufferStrategy, PufferStrategyFactory} from "./PufferStrategy.sol";
 ///
 /// Schedule: smooth weighted round-robin (nginx's). Per pick, over the strategies with weight > 0 and a pending
 /// validator (`eligible`, total weight W): every eligible credit += weight, the largest credit wins (ties: larger
-/// weight, then lower index), the winner's credit -= W; ineligible strategies' credits reset to 0 so an empty queue
-/// cannot hoard turns. Over n picks with a fixed eligible set each strategy gets n·w/W picks within ±1. Work per pick
-/// is O(#strategies) (at most MAX_STRATEGIES = 8), independent of the number of validators; weights and credits live
-/// in one storage slot.
+/// weight, then lower index), the winner's credit -= W. Ineligible strategies' credits are frozen (they neither
+/// accrue while empty nor lose what they had), so the sum of all credits stays 0 (as set by `setStrategyWeights`)
+/// and every credit stays within a few W of 0: a strategy that comes back resumes where it left off, with at most a
+/// short catch-up. (Resetting them to 0 instead would let the remaining credits drift a little further each time a
+/// queue empties, starving a strategy in the long run.) Over n picks with a fixed eligible set each strategy gets
+/// n·w/W picks within ±1. Work per pick is O(#strategies) (at most MAX_STRATEGIES = 8), independent of the number of
+/// validators; weights and credits live in one storage slot.
 contract PufferProtocol is IPufferProtocol, AccessManaged {
     using SafeCast for uint256;
     using SafeERC20 for IERC20;
@@ -101,6 +104,9 @@ contract PufferProtocol is IPufferProtocol, AccessManaged {
     uint256 private constant _PUBKEY_BYTES = 48;
     uint256 private constant _SIGNATURE_BYTES = 96;
     uint256 private constant _QUEUE_BITS = 64;
+    uint256 private constant _CREDIT_BITS = 20;
+    uint256 private constant _CREDIT_MASK = (1 << 20) - 1;
+    int256 private constant _CREDIT_MAX = (1 << 19) - 1;
 
     /// @dev Per strategy, one slot. The registered entries are positions [head, tail); `pending` of them are still
     /// PENDING (the rest were stopped or skipped and are passed over).
@@ -117,12 +123,12 @@ contract PufferProtocol is IPufferProtocol, AccessManaged {
         uint16 commissionBps;
     }
 
-    /// @dev One slot: strategy count, weights (8 x uint8) and smooth-WRR credits (8 x int16; |credit| stays below
-    /// 2 x 8 x 255 = 4080).
+    /// @dev One slot: strategy count, weights (8 x uint8) and smooth-WRR credits (8 x int20). Credits stay within
+    /// a few times the total weight (<= 8 x 255) of zero; storing clamps to the int20 range as a backstop.
     struct Schedule {
         uint8 count;
         uint64 weights;
-        uint128 credits;
+        uint160 credits;
     }
 
     /// @dev One slot, read and written by every registration.
@@ -778,7 +784,7 @@ contract PufferProtocol is IPufferProtocol, AccessManaged {
         ps.count = s.count;
         for (uint256 i = 0; i < ps.count; i++) {
             ps.weights[i] = uint8(s.weights >> (8 * i));
-            ps.credits[i] = int16(uint16(s.credits >> (16 * i)));
+            ps.credits[i] = _creditAt(s.credits, i);
             Queue memory q = _queues[i];
             ps.heads[i] = q.head;
             ps.pending[i] = q.pending;
@@ -789,15 +795,14 @@ contract PufferProtocol is IPufferProtocol, AccessManaged {
     function _storePickState(PickState memory ps) private {
         uint256 credits = 0;
         for (uint256 i = 0; i < ps.count; i++) {
-            // Credits stay within int16 (see the Schedule struct), so the cast keeps the value.
-            credits |= uint256(uint16(int16(ps.credits[i]))) << (16 * i);
+            credits |= _packCredit(ps.credits[i]) << (_CREDIT_BITS * i);
             if (ps.touched & (1 << i) != 0) {
                 Queue storage q = _queues[i];
                 q.head = uint64(ps.heads[i]);
                 q.pending = uint64(ps.pending[i]);
             }
         }
-        _schedule.credits = uint128(credits);
+        _schedule.credits = uint160(credits);
     }
 
     /// @dev One smooth-WRR step over the eligible strategies (weight > 0 and a pending validator).
@@ -806,10 +811,7 @@ contract PufferProtocol is IPufferProtocol, AccessManaged {
         int256 bestCredit = type(int256).min;
         for (uint256 i = 0; i < ps.count; i++) {
             uint256 w = ps.weights[i];
-            if (w == 0 || ps.pending[i] == 0) {
-                ps.credits[i] = 0;
-                continue;
-            }
+            if (w == 0 || ps.pending[i] == 0) continue; // frozen: see the contract NatSpec
             total += int256(w);
             int256 c = ps.credits[i] + int256(w);
             ps.credits[i] = c;
@@ -838,6 +840,19 @@ contract PufferProtocol is IPufferProtocol, AccessManaged {
         ps.heads[index] = position + 1;
         ps.pending[index] -= 1;
         ps.touched |= 1 << index;
+    }
+
+    /// @dev Credit `i` of the packed schedule, sign-extended from 20 bits.
+    function _creditAt(uint256 packed, uint256 i) private pure returns (int256 credit) {
+        credit = int256((packed >> (_CREDIT_BITS * i)) & _CREDIT_MASK);
+        if (credit > _CREDIT_MAX) credit -= int256(_CREDIT_MASK + 1);
+    }
+
+    /// @dev A credit as 20 bits (two's complement), clamped to [-2^19, 2^19 - 1].
+    function _packCredit(int256 credit) private pure returns (uint256) {
+        if (credit > _CREDIT_MAX) credit = _CREDIT_MAX;
+        if (credit < -_CREDIT_MAX - 1) credit = -_CREDIT_MAX - 1;
+        return uint256(credit) & _CREDIT_MASK;
     }
 
     function _isPending(uint256 index, uint256 position) private view returns (bool) {

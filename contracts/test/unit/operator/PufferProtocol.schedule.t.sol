@@ -205,6 +205,30 @@ contract PufferProtocolScheduleTest is OperatorFixture, IPufferProtocolEvents {
         }
     }
 
+    /// @notice Queues that empty and refill many times do not skew the schedule afterwards (credits of empty
+    /// strategies are frozen, not reset, so they cannot drift).
+    function test_schedule_noDriftAfterQueuesEmptyRepeatedly() public {
+        _setWeights(1, 3);
+        _fundPool(60);
+        for (uint256 cycle = 0; cycle < 20; cycle++) {
+            _register(noOp, NR);
+            _register(noOp, NR);
+            _register(avsNoOp, EIGENDA);
+            _provisionBatch(3); // EIGENDA empties every cycle while it is still owed turns
+        }
+        for (uint256 i = 0; i < 40; i++) {
+            _register(noOp, NR);
+            _register(avsNoOp, EIGENDA);
+        }
+        uint256[] memory next = protocol.nextValidators(40);
+        uint256 restaking;
+        for (uint256 i = 0; i < next.length; i++) {
+            restaking += _strategyOf(next[i]);
+        }
+        // 40 picks at 1:3 -> 30 EIGENDA; allow the bounded catch-up of one round of credits.
+        assertApproxEqAbs(restaking, 30, 2, "EIGENDA share after many refills");
+    }
+
     function _config(uint16 commission) internal view returns (StrategyConfig memory c) {
         c.avsSet = new address[](1);
         c.avsSet[0] = avs;
