@@ -31,7 +31,7 @@ fmt: setup ## Format Rust and Solidity in place
 test-contracts: contracts-check ## Forge tests (unit, fuzz, invariant)
 	$(FORGE) test
 
-test-rust: ## Doc tests, then every cargo test through nextest (its summary is the last line)
+test-rust: setup ## Doc tests, then every cargo test through nextest (its summary is the last line)
 	cargo test --workspace --locked --doc --quiet
 	cargo nextest run --workspace --locked --no-fail-fast
 

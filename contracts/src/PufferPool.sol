@@ -113,13 +113,16 @@ contract PufferPool is IPufferPool, ERC4626, ERC20Permit, AccessManaged, Reentra
         _withdrawalPool = new WithdrawalPool(authority);
         _mintState = MintState({
             anchorTime: uint40(block.timestamp),
+            // forge-lint: disable-next-line(unsafe-typecast)
             spurtSeconds: uint24(DEFAULT_SPURT_SECONDS),
             anchorSpurt: 0,
             mintedSpurt: 0,
             mintedGwei: 0,
+            // forge-lint: disable-next-line(unsafe-typecast)
             capGwei: uint56(_UNLIMITED_GWEI),
             paused: false
         });
+        // forge-lint: disable-next-line(unsafe-typecast)
         _withdrawalPoolShareBps = uint16(DEFAULT_WITHDRAWAL_POOL_SHARE_BPS);
         _mint(DEAD_SHARES_HOLDER, msg.value);
         emit Deposit(msg.sender, DEAD_SHARES_HOLDER, msg.value, msg.value);
@@ -139,7 +142,9 @@ contract PufferPool is IPufferPool, ERC4626, ERC20Permit, AccessManaged, Reentra
         if (receiver == address(0)) revert PoolInvalidReceiver(receiver);
         // `msg.value` is already in this contract's balance: price the deposit against the assets before it.
         // Rounds down: the depositor never gets more pufETH than the ETH is worth.
-        shares = msg.value.mulDiv(totalSupply() + 1, _totalAssets(msg.value) + 1, Math.Rounding.Floor);
+        // Plain checked arithmetic instead of mulDiv (cheaper on the hottest path): both factors are bounded by the
+        // ETH supply (< 2^90 wei), so the product cannot overflow. Division truncates, i.e. rounds down.
+        shares = msg.value * (totalSupply() + 1) / (_totalAssets(msg.value) + 1);
         if (shares == 0) revert PoolZeroAmount();
         _useMintCap(shares);
         _mint(receiver, shares);
@@ -291,6 +296,7 @@ contract PufferPool is IPufferPool, ERC4626, ERC20Permit, AccessManaged, Reentra
         if (released > r.lockedWei) revert PoolLockedUnderflow(r.lockedWei, released);
         // Safe: checked just above.
         unchecked {
+            // forge-lint: disable-next-line(unsafe-typecast)
             r.lockedWei -= uint96(released);
         }
         uint256 toWithdrawalPool = _splitInflow(r, msg.value);
@@ -317,6 +323,7 @@ contract PufferPool is IPufferPool, ERC4626, ERC20Permit, AccessManaged, Reentra
         if (owedGwei > uint64(type(int64).max) || lossesGwei > uint64(type(int64).max)) {
             revert PoolReportOverflow(owedWei, lossesWei);
         }
+        // forge-lint: disable-next-line(unsafe-typecast)
         int64 net = int64(int256(owedGwei) - int256(lossesGwei));
         _reserves.reportedNetGwei = net;
         emit ReservesReported(owedWei, lossesWei, int256(net) * 1 gwei);
@@ -344,6 +351,7 @@ contract PufferPool is IPufferPool, ERC4626, ERC20Permit, AccessManaged, Reentra
         if (assets > r.withdrawalPoolWei) revert InsufficientLiquidity(r.withdrawalPoolWei, assets);
         // Safe: checked just above.
         unchecked {
+            // forge-lint: disable-next-line(unsafe-typecast)
             r.withdrawalPoolWei -= uint96(assets);
         }
         _reserves = r;
@@ -355,13 +363,21 @@ contract PufferPool is IPufferPool, ERC4626, ERC20Permit, AccessManaged, Reentra
     // ------------------------------------------------------------------------------------------------------------
 
     /// @inheritdoc IPufferPool
-    /// @dev `type(uint256).max` removes the cap; otherwise the cap is kept in whole gwei (rounded down).
+    /// @dev `type(uint256).max` removes the cap; otherwise the cap is kept in whole gwei (rounded down) and counts
+    /// from the moment it is set.
     function setMintCap(uint256 capShares) external restricted {
         uint256 capGwei = capShares == type(uint256).max ? _UNLIMITED_GWEI : capShares / 1 gwei;
-        if (capGwei > _UNLIMITED_GWEI) {
+        if (capShares != type(uint256).max && capGwei >= _UNLIMITED_GWEI) {
             revert PoolParameterOutOfBounds("mintCap", capShares, 0, (_UNLIMITED_GWEI - 1) * 1 gwei);
         }
-        _mintState.capGwei = uint56(capGwei);
+        MintState memory m = _mintState;
+        // forge-lint: disable-next-line(unsafe-typecast)
+        m.capGwei = uint56(capGwei);
+        // The count starts afresh: pufETH minted earlier in this spurt, uncounted or under another cap, is not
+        // held against the new cap.
+        m.mintedSpurt = uint32(_spurtAt(m, block.timestamp));
+        m.mintedGwei = 0;
+        _mintState = m;
         emit MintCapSet(capGwei == _UNLIMITED_GWEI ? type(uint256).max : capGwei * 1 gwei);
     }
 
@@ -370,6 +386,7 @@ contract PufferPool is IPufferPool, ERC4626, ERC20Permit, AccessManaged, Reentra
         if (shareBps > MAX_WITHDRAWAL_POOL_SHARE_BPS) {
             revert PoolParameterOutOfBounds("withdrawalPoolShare", shareBps, 0, MAX_WITHDRAWAL_POOL_SHARE_BPS);
         }
+        // forge-lint: disable-next-line(unsafe-typecast)
         _withdrawalPoolShareBps = uint16(shareBps);
         emit WithdrawalPoolShareSet(shareBps);
     }
@@ -386,6 +403,7 @@ contract PufferPool is IPufferPool, ERC4626, ERC20Permit, AccessManaged, Reentra
         MintState memory m = _mintState;
         m.anchorTime = nextStart.toUint40();
         m.anchorSpurt = nextSpurt.toUint32();
+        // forge-lint: disable-next-line(unsafe-typecast)
         m.spurtSeconds = uint24(lengthSeconds);
         _mintState = m;
         emit SpurtLengthSet(lengthSeconds, nextSpurt, nextStart);
@@ -405,6 +423,7 @@ contract PufferPool is IPufferPool, ERC4626, ERC20Permit, AccessManaged, Reentra
             }
             // Safe: checked just above.
             unchecked {
+                // forge-lint: disable-next-line(unsafe-typecast)
                 r.withdrawalPoolWei -= uint96(amountWei);
             }
         }
@@ -434,8 +453,10 @@ contract PufferPool is IPufferPool, ERC4626, ERC20Permit, AccessManaged, Reentra
     /// call and must not price itself). A reported loss larger than everything else clamps to zero.
     function _totalAssets(uint256 excludeWei) private view returns (uint256) {
         Reserves memory r = _reserves;
+        // forge-lint: disable-next-line(unsafe-typecast)
         int256 total = int256(address(this).balance - excludeWei) + int256(uint256(r.withdrawalPoolWei))
             + int256(uint256(r.lockedWei)) + int256(r.reportedNetGwei) * 1 gwei;
+        // forge-lint: disable-next-line(unsafe-typecast)
         return total > 0 ? uint256(total) : 0;
     }
 
@@ -446,25 +467,21 @@ contract PufferPool is IPufferPool, ERC4626, ERC20Permit, AccessManaged, Reentra
     }
 
     /// @dev Counts `shares` against the current spurt's cap (in gwei of pufETH, rounded up), resetting the counter
-    /// when a new spurt has begun. Reverts while paused.
+    /// when a new spurt has begun. Reverts while paused. Without a cap nothing is counted (saves a storage write
+    /// on every deposit); `setMintCap` starts the count afresh.
     function _useMintCap(uint256 shares) private {
         MintState memory m = _mintState;
         if (m.paused) revert PoolDepositsPaused();
+        if (m.capGwei == _UNLIMITED_GWEI) return;
         uint256 spurt = _spurtAt(m, block.timestamp);
         uint256 minted = spurt == m.mintedSpurt ? m.mintedGwei : 0;
-        uint256 addGwei = shares.ceilDiv(1 gwei);
-        uint256 total = minted + addGwei;
-        if (m.capGwei != _UNLIMITED_GWEI) {
-            if (total > m.capGwei) {
-                revert PoolMintCapExceeded(
-                    spurt, shares, minted >= m.capGwei ? 0 : (m.capGwei - minted) * 1 gwei
-                );
-            }
-        } else if (total >= _UNLIMITED_GWEI) {
-            // Uncapped: the counter only saturates (it is informative), it never blocks a deposit.
-            total = _UNLIMITED_GWEI - 1;
+        uint256 total = minted + shares.ceilDiv(1 gwei);
+        if (total > m.capGwei) {
+            revert PoolMintCapExceeded(spurt, shares, minted >= m.capGwei ? 0 : (m.capGwei - minted) * 1 gwei);
         }
+        // forge-lint: disable-next-line(unsafe-typecast)
         m.mintedSpurt = uint32(spurt);
+        // forge-lint: disable-next-line(unsafe-typecast)
         m.mintedGwei = uint56(total);
         _mintState = m;
     }
@@ -509,6 +526,7 @@ contract PufferPool is IPufferPool, ERC4626, ERC20Permit, AccessManaged, Reentra
         if (assets > r.withdrawalPoolWei) revert InsufficientLiquidity(r.withdrawalPoolWei, assets);
         // Safe: checked just above.
         unchecked {
+            // forge-lint: disable-next-line(unsafe-typecast)
             r.withdrawalPoolWei -= uint96(assets);
         }
         _reserves = r;

@@ -41,6 +41,7 @@ contract WithdrawalPool is IWithdrawalPool, AccessManaged, EIP712, Nonces, Reent
     /// @dev Must be deployed by the PufferPool it serves.
     constructor(address authority) AccessManaged(authority) EIP712("Puffer WithdrawalPool", "1") {
         _pool = IPufferPool(msg.sender);
+        // forge-lint: disable-next-line(unsafe-typecast)
         _feeBps = uint16(DEFAULT_WITHDRAWAL_FEE_BPS);
     }
 
@@ -119,6 +120,7 @@ contract WithdrawalPool is IWithdrawalPool, AccessManaged, EIP712, Nonces, Reent
     /// @inheritdoc IWithdrawalPool
     function setWithdrawalFee(uint256 feeBps) external restricted {
         if (feeBps > MAX_WITHDRAWAL_FEE_BPS) revert WithdrawalFeeTooHigh(feeBps, MAX_WITHDRAWAL_FEE_BPS);
+        // forge-lint: disable-next-line(unsafe-typecast)
         _feeBps = uint16(feeBps);
         emit WithdrawalFeeSet(feeBps);
     }

@@ -1,0 +1,399 @@
+//! Shamir t-of-n keyshares of a BLS secret key and threshold signing.
+//!
+//! The secret `s` is the constant term of a random polynomial `f` of degree `t - 1` over the BLS12-381
+//! scalar field; guardian `i` (0-based) holds `f(i + 1)`. Its pubkey share is `f(i + 1)·G1`. Because BLS
+//! signing is linear in the key, `f(i + 1)·H(m)` is a partial signature and Lagrange interpolation at
+//! `x = 0` of any `t` of them gives `s·H(m)`: byte for byte the signature the whole key makes.
+
+use std::fmt;
+
+use blstrs::{G1Affine, G1Projective, G2Affine, G2Projective, Scalar};
+use ff::Field;
+use group::Curve;
+use zeroize::Zeroizing;
+
+use crate::bls::{PublicKey, SecretKey, Signature};
+use crate::error::{KeyError, Result};
+
+/// Most shares (guardians) supported. The on-chain guardian set is small; the bound keeps every loop and
+/// allocation over shares trivially cheap.
+pub const MAX_SHARES: usize = 64;
+
+/// Checks `1 <= n <= MAX_SHARES` and `n/2 < t <= n` (a strict majority, as the guardian module requires).
+///
+/// # Errors
+/// [`KeyError::ShareCountOutOfRange`] or [`KeyError::ThresholdOutOfRange`].
+pub fn check_threshold(threshold: usize, shares: usize) -> Result<()> {
+    if shares == 0 || shares > MAX_SHARES {
+        return Err(KeyError::ShareCountOutOfRange(shares));
+    }
+    if threshold * 2 <= shares || threshold > shares {
+        return Err(KeyError::ThresholdOutOfRange { threshold, shares });
+    }
+    Ok(())
+}
+
+/// Guardian `index`'s share `f(index + 1)`. Zeroed on drop; `Debug` never prints it.
+#[derive(Clone)]
+pub struct KeyShare {
+    index: u32,
+    secret: SecretKey,
+}
+
+impl fmt::Debug for KeyShare {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "KeyShare {{ index: {}, secret: <redacted> }}",
+            self.index
+        )
+    }
+}
+
+fn x_of(index: u32) -> Scalar {
+    Scalar::from(u64::from(index) + 1)
+}
+
+fn scalar_of(secret: &SecretKey) -> Scalar {
+    let bytes = secret.to_bytes();
+    // A valid secret key is below the group order, so this is always `Some`.
+    Option::from(Scalar::from_bytes_be(&bytes)).unwrap_or(Scalar::ZERO)
+}
+
+impl KeyShare {
+    /// A share from its 0-based index and 32 big-endian bytes.
+    ///
+    /// # Errors
+    /// [`KeyError::InvalidSecretKey`] for zero or out-of-range bytes, [`KeyError::BadShareIndex`] for an
+    /// index at or above [`MAX_SHARES`].
+    pub fn from_bytes(index: u32, bytes: &[u8]) -> Result<Self> {
+        if index as usize >= MAX_SHARES {
+            return Err(KeyError::BadShareIndex(index));
+        }
+        Ok(Self {
+            index,
+            secret: SecretKey::from_bytes(bytes, "keyshare")?,
+        })
+    }
+
+    /// The 0-based guardian index (the share is the polynomial at `index + 1`).
+    pub fn index(&self) -> u32 {
+        self.index
+    }
+
+    /// The share's 32 big-endian bytes, zeroed on drop.
+    pub fn to_bytes(&self) -> Zeroizing<[u8; 32]> {
+        self.secret.to_bytes()
+    }
+
+    /// The pubkey share `f(index + 1)·G1`.
+    pub fn public_share(&self) -> PublicKey {
+        self.secret.public_key()
+    }
+
+    /// The partial signature `f(index + 1)·H(message)`.
+    pub fn sign(&self, message: &[u8]) -> PartialSignature {
+        PartialSignature {
+            index: self.index,
+            signature: self.secret.sign(message),
+        }
+    }
+}
+
+/// One guardian's partial signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PartialSignature {
+    /// The 0-based guardian index.
+    pub index: u32,
+    /// `f(index + 1)·H(message)`.
+    pub signature: Signature,
+}
+
+/// A partial signature in JSON: `{"index": 2, "signature": "0x…"}` (what guardians exchange).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartialSignatureJson {
+    /// The 0-based guardian index.
+    pub index: u32,
+    /// `0x`-prefixed compressed signature.
+    pub signature: String,
+}
+
+impl PartialSignature {
+    /// The JSON form.
+    pub fn to_json(&self) -> PartialSignatureJson {
+        PartialSignatureJson {
+            index: self.index,
+            signature: format!("0x{}", self.signature.to_hex()),
+        }
+    }
+}
+
+impl PartialSignatureJson {
+    /// Parses the signature.
+    ///
+    /// # Errors
+    /// [`KeyError::BadShareIndex`] for an index at or above [`MAX_SHARES`], or a signature error naming
+    /// `partial[index].signature`.
+    pub fn parse(&self) -> Result<PartialSignature> {
+        if self.index as usize >= MAX_SHARES {
+            return Err(KeyError::BadShareIndex(self.index));
+        }
+        let field = format!("partial[{}].signature", self.index);
+        Ok(PartialSignature {
+            index: self.index,
+            signature: Signature::from_hex(&self.signature, &field)?,
+        })
+    }
+}
+
+/// Splits `secret` into `shares` shares, any `threshold` of which recover it.
+///
+/// # Errors
+/// As [`check_threshold`].
+pub fn split(secret: &SecretKey, threshold: usize, shares: usize) -> Result<Vec<KeyShare>> {
+    check_threshold(threshold, shares)?;
+    let mut rng = rand::rngs::OsRng;
+    let mut coefficients = Vec::with_capacity(threshold);
+    coefficients.push(scalar_of(secret));
+    coefficients.extend((1..threshold).map(|_| Scalar::random(&mut rng)));
+    let mut out = Vec::with_capacity(shares);
+    for index in 0..shares as u32 {
+        // Horner's rule for f(index + 1).
+        let x = x_of(index);
+        let mut y = Scalar::ZERO;
+        for c in coefficients.iter().rev() {
+            y = y * x + c;
+        }
+        let bytes = Zeroizing::new(y.to_bytes_be());
+        // f(x) = 0 has probability 2^-255; treat it as the failure it would be.
+        out.push(KeyShare::from_bytes(index, bytes.as_ref())?);
+    }
+    coefficients.fill(Scalar::ZERO);
+    Ok(out)
+}
+
+/// The Lagrange coefficients at `x = 0` for the given 0-based indices.
+///
+/// # Errors
+/// [`KeyError::BadShareIndex`] for a duplicated or out-of-range index.
+pub fn lagrange_at_zero(indices: &[u32]) -> Result<Vec<Scalar>> {
+    for (k, &i) in indices.iter().enumerate() {
+        if i as usize >= MAX_SHARES || indices[..k].contains(&i) {
+            return Err(KeyError::BadShareIndex(i));
+        }
+    }
+    indices
+        .iter()
+        .map(|&i| {
+            let xi = x_of(i);
+            let (mut num, mut den) = (Scalar::ONE, Scalar::ONE);
+            for &j in indices.iter().filter(|&&j| j != i) {
+                let xj = x_of(j);
+                num *= xj;
+                den *= xj - xi;
+            }
+            Option::from(den.invert())
+                .map(|inv: Scalar| num * inv)
+                .ok_or(KeyError::BadShareIndex(i))
+        })
+        .collect()
+}
+
+/// Checks one partial signature against its pubkey share.
+///
+/// # Errors
+/// [`KeyError::BadPartialSignature`] naming the index.
+pub fn verify_partial(
+    pubkey_share: &PublicKey,
+    message: &[u8],
+    partial: &PartialSignature,
+) -> Result<()> {
+    if pubkey_share.verify(message, &partial.signature) {
+        Ok(())
+    } else {
+        Err(KeyError::BadPartialSignature {
+            index: partial.index,
+        })
+    }
+}
+
+/// Combines at least `threshold` partial signatures (distinct indices) into the whole key's signature.
+/// It does not verify the partials: use [`combine_verified`] for untrusted input.
+///
+/// # Errors
+/// [`KeyError::WrongCount`] for fewer than `threshold` partials, [`KeyError::BadShareIndex`] for
+/// duplicates, [`KeyError::InvalidSignatureEncoding`] for a partial that is not a G2 point.
+pub fn combine(partials: &[PartialSignature], threshold: usize) -> Result<Signature> {
+    if partials.len() < threshold || partials.is_empty() {
+        return Err(KeyError::WrongCount {
+            what: "partial signatures",
+            got: partials.len(),
+            expected: threshold,
+        });
+    }
+    let indices: Vec<u32> = partials.iter().map(|p| p.index).collect();
+    let lambdas = lagrange_at_zero(&indices)?;
+    let points = partials
+        .iter()
+        .map(|p| {
+            Option::<G2Affine>::from(G2Affine::from_compressed(p.signature.as_bytes()))
+                .map(G2Projective::from)
+                .ok_or_else(|| KeyError::InvalidSignatureEncoding {
+                    field: format!("partial signature {}", p.index),
+                })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let combined = G2Projective::multi_exp(&points, &lambdas)
+        .to_affine()
+        .to_compressed();
+    Signature::from_bytes(&combined, "combined signature")
+}
+
+/// Verifies every partial against its pubkey share (`pubkey_shares[index]`), combines, and checks the
+/// result against the validator key.
+///
+/// # Errors
+/// [`KeyError::BadPartialSignature`] naming the first bad partial, [`KeyError::BadShareIndex`] for an
+/// index without a pubkey share, errors of [`combine`], or [`KeyError::BadSignature`] if the combination
+/// does not verify (inconsistent pubkey shares).
+pub fn combine_verified(
+    validator_pubkey: &PublicKey,
+    pubkey_shares: &[PublicKey],
+    message: &[u8],
+    partials: &[PartialSignature],
+    threshold: usize,
+) -> Result<Signature> {
+    for p in partials {
+        let share = pubkey_shares
+            .get(p.index as usize)
+            .ok_or(KeyError::BadShareIndex(p.index))?;
+        verify_partial(share, message, p)?;
+    }
+    let sig = combine(partials, threshold)?;
+    if validator_pubkey.verify(message, &sig) {
+        Ok(sig)
+    } else {
+        Err(KeyError::BadSignature("combined signature".into()))
+    }
+}
+
+/// Interpolates pubkey shares (index, point) at `x = 0`.
+///
+/// # Errors
+/// [`KeyError::BadShareIndex`] for duplicates; [`KeyError::InvalidPublicKey`] when the result is the point
+/// at infinity.
+pub fn interpolate_pubkey(shares: &[(u32, PublicKey)]) -> Result<PublicKey> {
+    let indices: Vec<u32> = shares.iter().map(|(i, _)| *i).collect();
+    let lambdas = lagrange_at_zero(&indices)?;
+    let points: Vec<G1Projective> = shares
+        .iter()
+        .map(|(_, pk)| {
+            Option::<G1Affine>::from(G1Affine::from_compressed(pk.as_bytes()))
+                .map(G1Projective::from)
+        })
+        .collect::<Option<_>>()
+        .ok_or_else(|| KeyError::InvalidPublicKey {
+            field: "pubkey share".into(),
+        })?;
+    let sum = G1Projective::multi_exp(&points, &lambdas)
+        .to_affine()
+        .to_compressed();
+    PublicKey::from_bytes(&sum, "interpolated pubkey")
+}
+
+/// The `t`-subsets of `0..n` that [`check_pubkey_shares`] checks: all of them when there are at most
+/// `max_subsets`, otherwise the `n` cyclic windows `{i, i+1, …, i+t-1 mod n}` (every share is in `t` of
+/// them, so one inconsistent share cannot hide).
+pub fn subsets_to_check(n: usize, t: usize, max_subsets: usize) -> Vec<Vec<u32>> {
+    let mut all = Vec::new();
+    let mut current = Vec::with_capacity(t);
+    fn walk(
+        start: usize,
+        n: usize,
+        t: usize,
+        cap: usize,
+        current: &mut Vec<u32>,
+        all: &mut Vec<Vec<u32>>,
+    ) -> bool {
+        if current.len() == t {
+            all.push(current.clone());
+            return all.len() <= cap;
+        }
+        for i in start..n {
+            current.push(i as u32);
+            let ok = walk(i + 1, n, t, cap, current, all);
+            current.pop();
+            if !ok {
+                return false;
+            }
+        }
+        true
+    }
+    if t > 0 && t <= n && walk(0, n, t, max_subsets, &mut current, &mut all) {
+        return all;
+    }
+    (0..n)
+        .map(|i| (0..t).map(|k| ((i + k) % n) as u32).collect())
+        .collect()
+}
+
+/// Checks that `t`-subsets of the pubkey shares interpolate to `validator_pubkey` (see
+/// [`subsets_to_check`]).
+///
+/// # Errors
+/// [`KeyError::InconsistentShares`] naming the first failing subset, or errors of
+/// [`interpolate_pubkey`].
+pub fn check_pubkey_shares(
+    validator_pubkey: &PublicKey,
+    pubkey_shares: &[PublicKey],
+    threshold: usize,
+    max_subsets: usize,
+) -> Result<()> {
+    check_threshold(threshold, pubkey_shares.len())?;
+    for subset in subsets_to_check(pubkey_shares.len(), threshold, max_subsets) {
+        let shares: Vec<(u32, PublicKey)> = subset
+            .iter()
+            .map(|&i| (i, pubkey_shares[i as usize]))
+            .collect();
+        if interpolate_pubkey(&shares)? != *validator_pubkey {
+            return Err(KeyError::InconsistentShares { indices: subset });
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thresholds() {
+        assert!(check_threshold(5, 7).is_ok());
+        assert!(check_threshold(1, 1).is_ok());
+        assert!(check_threshold(3, 6).is_err());
+        assert!(check_threshold(8, 7).is_err());
+        assert!(check_threshold(1, 0).is_err());
+    }
+
+    #[test]
+    fn lagrange_of_two_points() {
+        // x = 1, 2: λ1 = 2/(2-1) = 2, λ2 = 1/(1-2) = -1.
+        let l = lagrange_at_zero(&[0, 1]).unwrap();
+        assert_eq!(l[0], Scalar::from(2u64));
+        assert_eq!(l[1], -Scalar::ONE);
+        assert!(lagrange_at_zero(&[1, 1]).is_err());
+    }
+
+    #[test]
+    fn subsets_fall_back_to_windows() {
+        assert_eq!(subsets_to_check(4, 3, 100).len(), 4);
+        assert_eq!(subsets_to_check(7, 5, 100).len(), 21);
+        assert_eq!(
+            subsets_to_check(7, 5, 10),
+            (0..7)
+                .map(|i| (0..5).map(|k| ((i + k) % 7) as u32).collect::<Vec<_>>())
+                .collect::<Vec<_>>()
+        );
+    }
+}

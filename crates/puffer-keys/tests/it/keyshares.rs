@@ -1,0 +1,140 @@
+//! Shamir keyshares and threshold signatures, with property tests.
+
+use proptest::prelude::*;
+use puffer_keys::KeyError;
+use puffer_keys::bls::{PublicKey, SecretKey};
+use puffer_keys::keyshare::{self, KeyShare, PartialSignature};
+
+fn key(seed: u8) -> SecretKey {
+    let mut b = [seed; 32];
+    b[0] = 0x1f;
+    SecretKey::from_bytes(&b, "test").unwrap()
+}
+
+fn pick(shares: &[KeyShare], mask: &[usize]) -> Vec<KeyShare> {
+    mask.iter().map(|&i| shares[i].clone()).collect()
+}
+
+#[test]
+fn five_of_seven_reproduces_the_whole_key_signature() {
+    let sk = key(9);
+    let shares = keyshare::split(&sk, 5, 7).unwrap();
+    let pubkey_shares: Vec<PublicKey> = shares.iter().map(KeyShare::public_share).collect();
+    keyshare::check_pubkey_shares(&sk.public_key(), &pubkey_shares, 5, 1000).unwrap();
+    let msg = [42u8; 32];
+    let partials: Vec<PartialSignature> = pick(&shares, &[6, 2, 0, 4, 5])
+        .iter()
+        .map(|s| s.sign(&msg))
+        .collect();
+    let sig =
+        keyshare::combine_verified(&sk.public_key(), &pubkey_shares, &msg, &partials, 5).unwrap();
+    assert_eq!(sig, sk.sign(&msg));
+}
+
+#[test]
+fn share_bytes_round_trip_and_redact() {
+    let shares = keyshare::split(&key(1), 2, 3).unwrap();
+    let again = KeyShare::from_bytes(1, shares[1].to_bytes().as_ref()).unwrap();
+    assert_eq!(again.public_share(), shares[1].public_share());
+    assert_eq!(
+        format!("{:?}", shares[1]),
+        "KeyShare { index: 1, secret: <redacted> }"
+    );
+    assert!(KeyShare::from_bytes(64, shares[1].to_bytes().as_ref()).is_err());
+}
+
+#[test]
+fn threshold_out_of_range() {
+    let sk = key(2);
+    assert!(matches!(
+        keyshare::split(&sk, 3, 6),
+        Err(KeyError::ThresholdOutOfRange {
+            threshold: 3,
+            shares: 6
+        })
+    ));
+    assert!(matches!(
+        keyshare::split(&sk, 8, 7),
+        Err(KeyError::ThresholdOutOfRange { .. })
+    ));
+    assert!(matches!(
+        keyshare::split(&sk, 1, 0),
+        Err(KeyError::ShareCountOutOfRange(0))
+    ));
+    assert!(matches!(
+        keyshare::split(&sk, 40, 65),
+        Err(KeyError::ShareCountOutOfRange(65))
+    ));
+}
+
+#[test]
+fn duplicate_partials_are_rejected() {
+    let sk = key(3);
+    let shares = keyshare::split(&sk, 2, 3).unwrap();
+    let p = shares[0].sign(b"m");
+    assert!(matches!(
+        keyshare::combine(&[p, p], 2),
+        Err(KeyError::BadShareIndex(0))
+    ));
+}
+
+#[test]
+fn inconsistent_pubkey_share_is_found() {
+    let sk = key(4);
+    let shares = keyshare::split(&sk, 3, 5).unwrap();
+    let mut pubkey_shares: Vec<PublicKey> = shares.iter().map(KeyShare::public_share).collect();
+    pubkey_shares[3] = key(5).public_key();
+    // Exhaustive and sliding-window checks both catch it.
+    for cap in [1000, 1] {
+        let err =
+            keyshare::check_pubkey_shares(&sk.public_key(), &pubkey_shares, 3, cap).unwrap_err();
+        assert!(
+            matches!(err, KeyError::InconsistentShares { ref indices } if indices.contains(&3)),
+            "{err}"
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    #[test]
+    fn any_t_of_n_combine_and_t_minus_1_do_not(
+        seed in 1u8..200,
+        n in 1usize..8,
+        t_off in 0usize..4,
+        order in Just((0..8).collect::<Vec<usize>>()).prop_shuffle(),
+        msg in proptest::collection::vec(any::<u8>(), 0..64),
+    ) {
+        let t = (n / 2 + 1 + t_off).min(n);
+        let sk = key(seed);
+        let shares = keyshare::split(&sk, t, n).unwrap();
+        let chosen: Vec<usize> = order.into_iter().filter(|&i| i < n).take(t).collect();
+        let partials: Vec<PartialSignature> = chosen.iter().map(|&i| shares[i].sign(&msg)).collect();
+        let whole = sk.sign(&msg);
+        prop_assert_eq!(keyshare::combine(&partials, t).unwrap(), whole);
+        // t - 1 partials: either refused outright, or (with the threshold lied about) a wrong signature.
+        let fewer = &partials[..t - 1];
+        prop_assert!(keyshare::combine(fewer, t).is_err());
+        if t > 1 {
+            let forged = keyshare::combine(fewer, t - 1).unwrap();
+            prop_assert_ne!(forged, whole);
+        }
+    }
+
+    #[test]
+    fn a_corrupted_partial_is_detected_and_named(seed in 1u8..200, bad in 0usize..5) {
+        let sk = key(seed);
+        let shares = keyshare::split(&sk, 3, 5).unwrap();
+        let pubkey_shares: Vec<PublicKey> = shares.iter().map(KeyShare::public_share).collect();
+        let msg = b"exit";
+        let mut partials: Vec<PartialSignature> = shares.iter().map(|s| s.sign(msg)).collect();
+        // Replace one partial by a valid signature of a different message.
+        partials[bad].signature = shares[bad].sign(b"other").signature;
+        let err = keyshare::combine_verified(&sk.public_key(), &pubkey_shares, msg, &partials, 3).unwrap_err();
+        let named = matches!(err, KeyError::BadPartialSignature { index } if index as usize == bad);
+        prop_assert!(named, "wrong error {}", err);
+        let text = format!("share {}", bad);
+        prop_assert!(err.to_string().contains(&text));
+    }
+}
