@@ -26,12 +26,13 @@ import {WithdrawalPool} from "../src/WithdrawalPool.sol";
 ///  2. AccessManager, with the deployer as temporary admin
 ///  3. TimelockController (proposer and executor: the DAO; self-administered)
 ///  4. PufferPool (deploys its WithdrawalPool), funded with the dead-shares deposit
-///  5. operator side: the beacon DepositContract and EigenPodManager (dev contracts on dev chains, the real ones
-///     elsewhere), the attestation verifier (DevAttestationVerifier on dev chains: SGX/TDX NOT verified), the
-///     GuardianModule with the first guardian set, the PufferProtocol (deploys the strategy implementation, its
-///     beacon owned by the timelock, the strategy factory and NO_RESTAKING)
-///  6. roles: ROLE_DAO -> timelock, ROLE_PAUSER -> pauser and timelock, ROLE_PROTOCOL -> PufferProtocol;
-///     function -> role table (below, one line per restricted function)
+///  5. roles: ROLE_DAO -> timelock, ROLE_PAUSER -> pauser and timelock; the staker-side function -> role table
+///  6. operator side (after the staker side, where the Rust deployer's `insert_before_handover` steps run, so
+///     both produce the same addresses): the beacon DepositContract and EigenPodManager (dev contracts on dev
+///     chains, the real ones elsewhere), the attestation verifier (DevAttestationVerifier on dev chains: SGX/TDX
+///     NOT verified), the GuardianModule with the first guardian set, the PufferProtocol (deploys the strategy
+///     implementation, its beacon owned by the timelock, the strategy factory and NO_RESTAKING); then
+///     ROLE_PROTOCOL -> PufferProtocol and the operator-side function -> role table
 ///  7. admin handed to the timelock, the deployer renounces it
 ///
 /// Role table (AccessManager target functions):
@@ -118,12 +119,12 @@ abstract contract DeployPuffer {
         d.pool = new PufferPool{value: config.deadSharesDeposit}(address(d.accessManager), d.weth);
         d.withdrawalPool = WithdrawalPool(payable(d.pool.withdrawalPool()));
 
-        _deployOperator(d, op);
         _wireRoles(d, config);
+        _deployOperator(d, op);
         _wireOperatorRoles(d);
     }
 
-    /// @dev Step 5.
+    /// @dev Step 6, contracts.
     function _deployOperator(Deployment memory d, OperatorConfig memory op) private {
         d.depositContract = IDepositContract(op.depositContract);
         if (op.depositContract == address(0)) {
@@ -155,7 +156,7 @@ abstract contract DeployPuffer {
         d.protocol = new PufferProtocol(init);
     }
 
-    /// @dev Step 6, operator side: ROLE_PROTOCOL for the PufferProtocol and the operator contracts' role table.
+    /// @dev Step 6, roles: ROLE_PROTOCOL for the PufferProtocol and the operator contracts' role table.
     function _wireOperatorRoles(Deployment memory d) private {
         AccessManager am = d.accessManager;
         am.grantRole(Roles.ROLE_PROTOCOL, address(d.protocol), 0);
@@ -192,7 +193,7 @@ abstract contract DeployPuffer {
         } catch {}
     }
 
-    /// @dev Step 6: the timelock becomes the only admin.
+    /// @dev Step 7: the timelock becomes the only admin.
     function _handOverAdmin(Deployment memory d, Config memory config) internal {
         d.accessManager.grantRole(Roles.ADMIN, address(d.timelock), 0);
         d.accessManager.renounceRole(Roles.ADMIN, config.deployer);
