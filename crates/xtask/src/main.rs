@@ -5,6 +5,10 @@
 //! one `<Contract>.json` per contract, so that the Rust crates build without node or forge. With `--check`
 //! nothing is written: it fails when a committed artifact differs from the build output, or is missing,
 //! or is left over from a contract that no longer exists.
+//!
+//! Library contracts are not under `src/`, yet the Rust deployer needs the bytecode of the few that Puffer deploys
+//! as they are. Those are listed, by source path and contract name, in [`LIBRARY_EXPORTS`]; every other library
+//! contract (base contracts, interfaces, forge-std) stays out of the artifacts.
 
 use std::{
     collections::BTreeMap,
@@ -14,6 +18,20 @@ use std::{
 
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
+
+/// Library contracts exported alongside everything under `src/`: `(source path as forge records it, contract name)`.
+/// Only contracts that Puffer deploys unchanged belong here (the deploy order in `contracts/script/DeployPuffer.sol`).
+/// Their contract names must not clash with a contract under `src/`.
+const LIBRARY_EXPORTS: &[(&str, &str)] = &[
+    (
+        "node_modules/@openzeppelin/contracts/access/manager/AccessManager.sol",
+        "AccessManager",
+    ),
+    (
+        "node_modules/@openzeppelin/contracts/governance/TimelockController.sol",
+        "TimelockController",
+    ),
+];
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -36,7 +54,8 @@ fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// Reads forge's output and returns `file name -> pretty JSON` for every contract whose source is in `src/`.
+/// Reads forge's output and returns `file name -> pretty JSON` for every contract whose source is in `src/`, plus
+/// the library contracts of [`LIBRARY_EXPORTS`].
 fn collect(out_dir: &Path) -> Result<BTreeMap<String, String>> {
     let mut found = BTreeMap::new();
     let entries = fs::read_dir(out_dir).with_context(|| {
@@ -66,13 +85,16 @@ fn collect(out_dir: &Path) -> Result<BTreeMap<String, String>> {
             let Some((source, name)) = target.iter().next() else {
                 continue;
             };
-            // forge leaves the output of deleted sources behind: only export what still exists.
-            if !source.starts_with("src/") || !out_dir.join("..").join(source).is_file() {
-                continue;
-            }
             let name = name
                 .as_str()
                 .context("compilationTarget name is not a string")?;
+            let allowlisted = LIBRARY_EXPORTS.contains(&(source.as_str(), name));
+            // forge leaves the output of deleted sources behind: only export what still exists.
+            if !(source.starts_with("src/") || allowlisted)
+                || !out_dir.join("..").join(source).is_file()
+            {
+                continue;
+            }
             let minimal = json!({
                 "contractName": name,
                 "sourceName": source,
@@ -82,8 +104,18 @@ fn collect(out_dir: &Path) -> Result<BTreeMap<String, String>> {
             });
             let text = serde_json::to_string_pretty(&minimal)? + "\n";
             if found.insert(format!("{name}.json"), text).is_some() {
-                bail!("two contracts named {name} under contracts/src: names must be unique");
+                bail!(
+                    "two contracts named {name} under contracts/src or LIBRARY_EXPORTS: names must be unique"
+                );
             }
+        }
+    }
+    for (source, name) in LIBRARY_EXPORTS {
+        if !found.contains_key(&format!("{name}.json")) {
+            bail!(
+                "library contract {name} ({source}) is not in {}: run `forge build` first",
+                out_dir.display()
+            );
         }
     }
     if found.is_empty() {

@@ -1,0 +1,578 @@
+//! Deploys and wires Puffer on any [`Chain`], in the order of `contracts/script/DeployPuffer.sol`, and reads and
+//! writes the deployment file other processes attach to.
+//!
+//! A deployment is a list of [`DeployStep`]s run in order by [`Deployer`]; each step reads what earlier steps
+//! recorded in the [`Deployment`] and records what it creates. Today's list is the staker side
+//! ([`Deployer::staker_side`]); the operator side (PufferProtocol, strategies, GuardianModule, dev
+//! DepositContract and EigenPodManager) slots in with [`Deployer::insert_before_handover`], ahead of the step that
+//! hands the AccessManager's admin role to the timelock.
+
+use std::{
+    collections::BTreeMap,
+    fs,
+    path::{Path, PathBuf},
+};
+
+use alloy::{
+    primitives::{Address, U256},
+    signers::local::PrivateKeySigner,
+    sol_types::{SolCall, SolConstructor, SolValue},
+};
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    ChainError, Result,
+    bindings::{AccessManager, PufferPool, TimelockController, WithdrawalPool, roles},
+    chain::{Chain, TxRequest},
+    contract::{call_decode, transact},
+};
+
+/// Contract names used as keys of [`Deployment::contracts`].
+pub mod names {
+    /// The (dev or canonical) WETH.
+    pub const WETH: &str = "WETH";
+    /// OpenZeppelin AccessManager holding every role.
+    pub const ACCESS_MANAGER: &str = "AccessManager";
+    /// OpenZeppelin TimelockController executing DAO actions.
+    pub const TIMELOCK: &str = "TimelockController";
+    /// The PufferPool (pufETH).
+    pub const PUFFER_POOL: &str = "PufferPool";
+    /// The WithdrawalPool.
+    pub const WITHDRAWAL_POOL: &str = "WithdrawalPool";
+}
+
+/// What a deployment needs to know (mirrors `DeployPuffer.Config`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeployConfig {
+    /// Proposes and executes DAO actions on the timelock.
+    pub dao: Address,
+    /// Emergency pauser.
+    pub pauser: Address,
+    /// Timelock delay on DAO actions, in seconds.
+    pub timelock_delay: u64,
+    /// Existing WETH, or `None` to deploy a DevWETH (dev chains).
+    pub weth: Option<Address>,
+    /// ETH minted to the dead-shares holder at deployment (at least 0.001 ETH).
+    pub dead_shares_deposit: U256,
+}
+
+impl DeployConfig {
+    /// Dev-chain defaults: `dao` is DAO and pauser, a one-day timelock, a DevWETH, 0.001 ETH of dead shares.
+    pub fn dev(dao: Address) -> Self {
+        Self {
+            dao,
+            pauser: dao,
+            timelock_delay: 86_400,
+            weth: None,
+            dead_shares_deposit: U256::from(1_000_000_000_000_000u64),
+        }
+    }
+}
+
+/// Everything a deployment created: the file other processes read to attach.
+///
+/// File format (JSON): `{"chainId": 31337, "deployBlock": 1, "deployer": "0x…", "config": {…},
+/// "contracts": {"PufferPool": "0x…", …}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Deployment {
+    /// The chain it lives on.
+    pub chain_id: u64,
+    /// The block of the first deployment transaction (where log scans start).
+    pub deploy_block: u64,
+    /// The account that sent the deployment transactions.
+    pub deployer: Address,
+    /// The configuration it was deployed with.
+    pub config: DeployConfig,
+    /// Contract addresses by name (see [`names`]).
+    pub contracts: BTreeMap<String, Address>,
+}
+
+impl Deployment {
+    /// The address of contract `name`.
+    ///
+    /// # Errors
+    /// [`ChainError::MissingContract`] when this deployment has no such contract.
+    pub fn address(&self, name: &str) -> Result<Address> {
+        self.contracts
+            .get(name)
+            .copied()
+            .ok_or_else(|| ChainError::MissingContract(name.to_owned()))
+    }
+
+    /// The PufferPool (pufETH).
+    ///
+    /// # Errors
+    /// [`ChainError::MissingContract`].
+    pub fn pool(&self) -> Result<Address> {
+        self.address(names::PUFFER_POOL)
+    }
+
+    /// The WithdrawalPool.
+    ///
+    /// # Errors
+    /// [`ChainError::MissingContract`].
+    pub fn withdrawal_pool(&self) -> Result<Address> {
+        self.address(names::WITHDRAWAL_POOL)
+    }
+
+    /// The TimelockController.
+    ///
+    /// # Errors
+    /// [`ChainError::MissingContract`].
+    pub fn timelock(&self) -> Result<Address> {
+        self.address(names::TIMELOCK)
+    }
+
+    /// The AccessManager.
+    ///
+    /// # Errors
+    /// [`ChainError::MissingContract`].
+    pub fn access_manager(&self) -> Result<Address> {
+        self.address(names::ACCESS_MANAGER)
+    }
+
+    /// The WETH.
+    ///
+    /// # Errors
+    /// [`ChainError::MissingContract`].
+    pub fn weth(&self) -> Result<Address> {
+        self.address(names::WETH)
+    }
+
+    /// Writes the deployment file (pretty JSON), creating parent directories.
+    ///
+    /// # Errors
+    /// [`ChainError::DeploymentIo`].
+    pub fn write(&self, path: &Path) -> Result<()> {
+        let io = |source| ChainError::DeploymentIo {
+            path: path.to_owned(),
+            source,
+        };
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fs::create_dir_all(parent).map_err(io)?;
+        }
+        let text =
+            serde_json::to_string_pretty(self).map_err(|e| ChainError::DeploymentMalformed {
+                path: path.to_owned(),
+                reason: e.to_string(),
+            })?;
+        fs::write(path, text + "\n").map_err(io)
+    }
+
+    /// Reads a deployment file without checking it against a chain.
+    ///
+    /// # Errors
+    /// [`ChainError::DeploymentMissing`], [`ChainError::DeploymentIo`], [`ChainError::DeploymentMalformed`].
+    pub fn read(path: &Path) -> Result<Self> {
+        let text = fs::read_to_string(path).map_err(|source| {
+            if source.kind() == std::io::ErrorKind::NotFound {
+                ChainError::DeploymentMissing {
+                    path: path.to_owned(),
+                }
+            } else {
+                ChainError::DeploymentIo {
+                    path: path.to_owned(),
+                    source,
+                }
+            }
+        })?;
+        serde_json::from_str(&text).map_err(|e| ChainError::DeploymentMalformed {
+            path: path.to_owned(),
+            reason: e.to_string(),
+        })
+    }
+
+    /// Reads a deployment file and checks that it belongs to `chain`: same chain id, and code at every recorded
+    /// contract.
+    ///
+    /// # Errors
+    /// As [`Deployment::read`], plus [`ChainError::DeploymentChainMismatch`] and [`ChainError::NoCode`].
+    pub fn attach(chain: &mut dyn Chain, path: &Path) -> Result<Self> {
+        let deployment = Self::read(path)?;
+        if deployment.chain_id != chain.chain_id() {
+            return Err(ChainError::DeploymentChainMismatch {
+                path: path.to_owned(),
+                file_chain_id: deployment.chain_id,
+                chain_id: chain.chain_id(),
+            });
+        }
+        for (name, address) in &deployment.contracts {
+            if chain.code(*address)?.is_empty() {
+                return Err(ChainError::NoCode {
+                    name: name.clone(),
+                    address: *address,
+                });
+            }
+        }
+        Ok(deployment)
+    }
+}
+
+/// What a step works with: the chain, the deployer's key, the configuration, and the deployment so far.
+pub struct DeployContext<'a> {
+    /// The chain being deployed to.
+    pub chain: &'a mut dyn Chain,
+    /// Sends every deployment transaction.
+    pub deployer: &'a PrivateKeySigner,
+    /// The deployment recorded so far; steps add to `contracts`.
+    pub deployment: Deployment,
+}
+
+impl DeployContext<'_> {
+    /// Deploys the artifact `artifact` with ABI-encoded constructor arguments `args` and `value` wei, records it
+    /// as `name`, and returns its address.
+    ///
+    /// # Errors
+    /// [`ChainError::Artifact`], and whatever [`Chain::send`] returns.
+    pub fn create(
+        &mut self,
+        name: &str,
+        artifact: &str,
+        args: Vec<u8>,
+        value: U256,
+    ) -> Result<Address> {
+        let mut code = puffer_contracts::artifact(artifact)?.bytecode;
+        code.extend_from_slice(&args);
+        let receipt = self
+            .chain
+            .send(self.deployer, TxRequest::create(code).with_value(value))
+            .map_err(|e| annotate(e, &format!("deploying {name}")))?;
+        let address = receipt.contract_address.ok_or_else(|| ChainError::Decode {
+            what: format!("receipt of the {name} deployment"),
+            reason: "no contract address".to_owned(),
+        })?;
+        tracing::info!(name, %address, "deployed");
+        self.deployment.contracts.insert(name.to_owned(), address);
+        Ok(address)
+    }
+
+    /// Sends the call `call` to `to` from the deployer.
+    ///
+    /// # Errors
+    /// Whatever [`Chain::send`] returns.
+    pub fn send<C: SolCall>(&mut self, to: Address, call: &C) -> Result<()> {
+        transact(self.chain, self.deployer, to, call, U256::ZERO)?;
+        Ok(())
+    }
+}
+
+fn annotate(err: ChainError, action: &str) -> ChainError {
+    match err {
+        ChainError::Reverted { error, tx_hash, .. } => ChainError::Reverted {
+            action: action.to_owned(),
+            error,
+            tx_hash,
+        },
+        other => other,
+    }
+}
+
+/// One step of a deployment.
+pub trait DeployStep {
+    /// A short name for logs and errors.
+    fn name(&self) -> &'static str;
+
+    /// Runs the step.
+    ///
+    /// # Errors
+    /// Whatever the chain returns; the deployment stops at the first failing step.
+    fn run(&self, ctx: &mut DeployContext<'_>) -> Result<()>;
+}
+
+/// Step 1: WETH (a DevWETH unless the config names one).
+#[derive(Debug, Clone, Copy)]
+pub struct WethStep;
+
+impl DeployStep for WethStep {
+    fn name(&self) -> &'static str {
+        "weth"
+    }
+
+    fn run(&self, ctx: &mut DeployContext<'_>) -> Result<()> {
+        match ctx.deployment.config.weth {
+            Some(weth) => {
+                ctx.deployment
+                    .contracts
+                    .insert(names::WETH.to_owned(), weth);
+            }
+            None => {
+                ctx.create(names::WETH, "DevWETH", Vec::new(), U256::ZERO)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Step 2: the AccessManager, with the deployer as temporary admin.
+#[derive(Debug, Clone, Copy)]
+pub struct AccessManagerStep;
+
+impl DeployStep for AccessManagerStep {
+    fn name(&self) -> &'static str {
+        "access manager"
+    }
+
+    fn run(&self, ctx: &mut DeployContext<'_>) -> Result<()> {
+        let args = AccessManager::constructorCall {
+            initialAdmin: ctx.deployer.address(),
+        }
+        .abi_encode();
+        ctx.create(names::ACCESS_MANAGER, "AccessManager", args, U256::ZERO)?;
+        Ok(())
+    }
+}
+
+/// Step 3: the TimelockController (proposer and executor: the DAO; self-administered).
+#[derive(Debug, Clone, Copy)]
+pub struct TimelockStep;
+
+impl DeployStep for TimelockStep {
+    fn name(&self) -> &'static str {
+        "timelock"
+    }
+
+    fn run(&self, ctx: &mut DeployContext<'_>) -> Result<()> {
+        let config = &ctx.deployment.config;
+        let args = TimelockController::constructorCall {
+            minDelay: U256::from(config.timelock_delay),
+            proposers: vec![config.dao],
+            executors: vec![config.dao],
+            admin: Address::ZERO,
+        }
+        .abi_encode();
+        ctx.create(names::TIMELOCK, "TimelockController", args, U256::ZERO)?;
+        Ok(())
+    }
+}
+
+/// Step 4: the PufferPool with the dead-shares deposit; records the WithdrawalPool it deploys.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolStep;
+
+impl DeployStep for PoolStep {
+    fn name(&self) -> &'static str {
+        "puffer pool"
+    }
+
+    fn run(&self, ctx: &mut DeployContext<'_>) -> Result<()> {
+        let access_manager = ctx.deployment.access_manager()?;
+        let weth = ctx.deployment.weth()?;
+        let args = (access_manager, weth).abi_encode_params();
+        let deposit = ctx.deployment.config.dead_shares_deposit;
+        let pool = ctx.create(names::PUFFER_POOL, "PufferPool", args, deposit)?;
+        let withdrawal_pool =
+            call_decode(&mut *ctx.chain, pool, &PufferPool::withdrawalPoolCall {})?;
+        ctx.deployment
+            .contracts
+            .insert(names::WITHDRAWAL_POOL.to_owned(), withdrawal_pool);
+        Ok(())
+    }
+}
+
+/// Step 5: labels, role grants and the function → role table (exactly `DeployPuffer._wireRoles`).
+#[derive(Debug, Clone, Copy)]
+pub struct StakerRolesStep;
+
+impl DeployStep for StakerRolesStep {
+    fn name(&self) -> &'static str {
+        "staker-side roles"
+    }
+
+    fn run(&self, ctx: &mut DeployContext<'_>) -> Result<()> {
+        let am = ctx.deployment.access_manager()?;
+        let timelock = ctx.deployment.timelock()?;
+        let pauser = ctx.deployment.config.pauser;
+        let pool = ctx.deployment.pool()?;
+        let wp = ctx.deployment.withdrawal_pool()?;
+        for (role, label) in [
+            (roles::DAO, "DAO"),
+            (roles::PAUSER, "PAUSER"),
+            (roles::PROTOCOL, "PROTOCOL"),
+        ] {
+            ctx.send(
+                am,
+                &AccessManager::labelRoleCall {
+                    roleId: role,
+                    label: label.to_owned(),
+                },
+            )?;
+        }
+        for (role, account) in [
+            (roles::DAO, timelock),
+            (roles::PAUSER, timelock),
+            (roles::PAUSER, pauser),
+        ] {
+            ctx.send(
+                am,
+                &AccessManager::grantRoleCall {
+                    roleId: role,
+                    account,
+                    executionDelay: 0,
+                },
+            )?;
+        }
+        let table: [(Address, Vec<[u8; 4]>, u64); 5] = [
+            (
+                pool,
+                vec![
+                    PufferPool::provisionETHCall::SELECTOR,
+                    PufferPool::releaseLockedCall::SELECTOR,
+                    PufferPool::reportReservesCall::SELECTOR,
+                    PufferPool::burnSharesCall::SELECTOR,
+                ],
+                roles::PROTOCOL,
+            ),
+            (
+                pool,
+                vec![
+                    PufferPool::setMintCapCall::SELECTOR,
+                    PufferPool::setWithdrawalPoolShareCall::SELECTOR,
+                    PufferPool::setSpurtLengthCall::SELECTOR,
+                    PufferPool::moveLiquidityCall::SELECTOR,
+                    PufferPool::unpauseDepositsCall::SELECTOR,
+                ],
+                roles::DAO,
+            ),
+            (
+                pool,
+                vec![PufferPool::pauseDepositsCall::SELECTOR],
+                roles::PAUSER,
+            ),
+            (
+                wp,
+                vec![
+                    WithdrawalPool::setWithdrawalFeeCall::SELECTOR,
+                    WithdrawalPool::unpauseWithdrawalsCall::SELECTOR,
+                ],
+                roles::DAO,
+            ),
+            (
+                wp,
+                vec![WithdrawalPool::pauseWithdrawalsCall::SELECTOR],
+                roles::PAUSER,
+            ),
+        ];
+        for (target, selectors, role) in table {
+            ctx.send(
+                am,
+                &AccessManager::setTargetFunctionRoleCall {
+                    target,
+                    selectors: selectors.into_iter().map(Into::into).collect(),
+                    roleId: role,
+                },
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Step 6: the timelock becomes the only admin; the deployer renounces.
+#[derive(Debug, Clone, Copy)]
+pub struct HandOverAdminStep;
+
+impl DeployStep for HandOverAdminStep {
+    fn name(&self) -> &'static str {
+        "admin handover"
+    }
+
+    fn run(&self, ctx: &mut DeployContext<'_>) -> Result<()> {
+        let am = ctx.deployment.access_manager()?;
+        let timelock = ctx.deployment.timelock()?;
+        ctx.send(
+            am,
+            &AccessManager::grantRoleCall {
+                roleId: roles::ADMIN,
+                account: timelock,
+                executionDelay: 0,
+            },
+        )?;
+        let deployer = ctx.deployer.address();
+        ctx.send(
+            am,
+            &AccessManager::renounceRoleCall {
+                roleId: roles::ADMIN,
+                callerConfirmation: deployer,
+            },
+        )
+    }
+}
+
+/// Runs a list of [`DeployStep`]s in order.
+pub struct Deployer {
+    config: DeployConfig,
+    steps: Vec<Box<dyn DeployStep>>,
+}
+
+impl std::fmt::Debug for Deployer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Deployer")
+            .field("config", &self.config)
+            .field("steps", &self.step_names())
+            .finish()
+    }
+}
+
+impl Deployer {
+    /// The staker side, in the forge script's order: WETH, AccessManager, TimelockController, PufferPool (and its
+    /// WithdrawalPool), roles, admin handover.
+    pub fn staker_side(config: DeployConfig) -> Self {
+        Self {
+            config,
+            steps: vec![
+                Box::new(WethStep),
+                Box::new(AccessManagerStep),
+                Box::new(TimelockStep),
+                Box::new(PoolStep),
+                Box::new(StakerRolesStep),
+                Box::new(HandOverAdminStep),
+            ],
+        }
+    }
+
+    /// Adds `step` just before the admin handover (the deployer is still admin then, so it can wire roles).
+    pub fn insert_before_handover(mut self, step: Box<dyn DeployStep>) -> Self {
+        let at = self
+            .steps
+            .iter()
+            .position(|s| s.name() == HandOverAdminStep.name())
+            .unwrap_or(self.steps.len());
+        self.steps.insert(at, step);
+        self
+    }
+
+    /// The steps' names, in order.
+    pub fn step_names(&self) -> Vec<&'static str> {
+        self.steps.iter().map(|s| s.name()).collect()
+    }
+
+    /// Runs every step with `deployer` sending the transactions.
+    ///
+    /// # Errors
+    /// The first failing step's error.
+    pub fn deploy(&self, chain: &mut dyn Chain, deployer: &PrivateKeySigner) -> Result<Deployment> {
+        let deploy_block = chain.block_number()? + 1;
+        let mut ctx = DeployContext {
+            deployment: Deployment {
+                chain_id: chain.chain_id(),
+                deploy_block,
+                deployer: deployer.address(),
+                config: self.config.clone(),
+                contracts: BTreeMap::new(),
+            },
+            chain,
+            deployer,
+        };
+        for step in &self.steps {
+            tracing::debug!(step = step.name(), "deploy step");
+            step.run(&mut ctx)?;
+        }
+        Ok(ctx.deployment)
+    }
+}
+
+/// Where a deployment file lives by default for chain `chain_id`: `deployments/<chain_id>.json`.
+pub fn default_deployment_path(chain_id: u64) -> PathBuf {
+    PathBuf::from("deployments").join(format!("{chain_id}.json"))
+}
