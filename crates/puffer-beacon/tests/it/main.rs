@@ -1,0 +1,8 @@
+//! Integration tests of puffer-beacon (one binary).
+
+mod bad_input;
+mod common;
+mod determinism;
+mod fixtures;
+mod http;
+mod lifecycle;
