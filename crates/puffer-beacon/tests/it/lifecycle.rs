@@ -203,7 +203,7 @@ fn slashing_penalises_forces_exit_and_applies_the_correlation_penalty() {
 
 /// Runtime code `LOG1(calldata, topic)` behind creation code that returns it: a stand-in deposit contract
 /// that emits whatever `DepositEvent` data it is called with.
-fn log_emitter() -> Vec<u8> {
+pub(crate) fn log_emitter() -> Vec<u8> {
     let mut runtime = vec![0x36, 0x5f, 0x5f, 0x37, 0x7f];
     runtime.extend_from_slice(DepositEvent::SIGNATURE_HASH.as_slice());
     runtime.extend_from_slice(&[0x36, 0x5f, 0xa1, 0x00]);

@@ -1,5 +1,6 @@
 //! Integration tests of puffer-beacon (one binary).
 
+mod anvil;
 mod bad_input;
 mod common;
 mod determinism;
