@@ -7,3 +7,4 @@ mod determinism;
 mod fixtures;
 mod http;
 mod lifecycle;
+mod queues;
