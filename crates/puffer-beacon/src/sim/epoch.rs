@@ -40,6 +40,11 @@ pub(crate) fn process_epoch(node: &mut SimNode) {
     node.slashings[reset] = 0;
     scenario_slashings(node, new_epoch);
     withdrawals(node, new_epoch);
+    node.active_now = node
+        .records
+        .iter()
+        .filter(|r| is_active(&r.validator, new_epoch))
+        .count() as u64;
     let total_balance = node.balances.iter().sum();
     debug!(epoch = ended, active, total_balance, "epoch processed");
     node.events.push(SimEvent::Epoch {

@@ -177,6 +177,9 @@ pub struct SimNode {
     events: Vec<SimEvent>,
     /// Last execution-layer block whose deposits were ingested.
     pub(crate) last_el_block: Option<u64>,
+    /// Validators active in the current epoch (the set changes only at epoch boundaries and with genesis
+    /// validators), so the churn limit costs nothing per exit.
+    pub(crate) active_now: u64,
 }
 
 impl SimNode {
@@ -208,6 +211,7 @@ impl SimNode {
             pending_withdrawals: Vec::new(),
             events: Vec::new(),
             last_el_block: None,
+            active_now: 0,
         })
     }
 
@@ -293,6 +297,7 @@ impl SimNode {
         if v.effective_balance == MAX_EFFECTIVE_BALANCE {
             v.activation_eligibility_epoch = 0;
             v.activation_epoch = 0;
+            self.active_now += 1;
         }
         index
     }
@@ -449,13 +454,7 @@ impl SimNode {
 
     /// `get_validator_churn_limit`: `max(MIN_PER_EPOCH_CHURN_LIMIT, active / CHURN_LIMIT_QUOTIENT)`.
     pub fn churn_limit(&self) -> u64 {
-        let epoch = self.epoch();
-        let active = self
-            .records
-            .iter()
-            .filter(|r| is_active(&r.validator, epoch))
-            .count() as u64;
-        self.churn_limit_for(active)
+        self.churn_limit_for(self.active_now)
     }
 
     fn churn_limit_for(&self, active: u64) -> u64 {
