@@ -21,6 +21,8 @@ enum Command {
     /// Validator keys: mnemonics, keystores, deposit data, keyshares for guardians, exits.
     #[command(subcommand)]
     Keys(commands::keys::KeysCommand),
+    /// Run the simulated beacon node: the Beacon API subset, deposits from an execution layer, withdrawals to it.
+    BeaconSim(commands::beacon_sim::BeaconSimArgs),
 }
 
 fn main() -> ExitCode {
@@ -33,6 +35,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Keys(cmd) => commands::keys::run(cmd),
+        Command::BeaconSim(args) => commands::beacon_sim::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

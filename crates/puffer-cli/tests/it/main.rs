@@ -3,6 +3,8 @@
 // Helpers outside `#[test]` functions unwrap too: a panic is the failure report here.
 #![allow(clippy::unwrap_used)]
 
+mod beacon_sim;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -1,0 +1,10 @@
+//! Integration tests of puffer-beacon (one binary).
+
+mod anvil;
+mod bad_input;
+mod common;
+mod determinism;
+mod fixtures;
+mod http;
+mod lifecycle;
+mod queues;
