@@ -347,14 +347,7 @@ contract PufferPool is IPufferPool, ERC4626, ERC20Permit, AccessManaged, Reentra
     {
         if (msg.sender != address(_withdrawalPool)) revert PoolOnlyWithdrawalPool(msg.sender);
         assets = _netAssets(shares, feeBps);
-        Reserves memory r = _reserves;
-        if (assets > r.withdrawalPoolWei) revert InsufficientLiquidity(r.withdrawalPoolWei, assets);
-        // Safe: checked just above.
-        unchecked {
-            // forge-lint: disable-next-line(unsafe-typecast)
-            r.withdrawalPoolWei -= uint96(assets);
-        }
-        _reserves = r;
+        _debitLiquidity(assets);
         _burn(owner, shares);
     }
 
@@ -412,23 +405,16 @@ contract PufferPool is IPufferPool, ERC4626, ERC20Permit, AccessManaged, Reentra
     /// @inheritdoc IPufferPool
     function moveLiquidity(bool toWithdrawalPool, uint256 amountWei) external restricted {
         if (amountWei == 0) revert PoolZeroAmount();
-        Reserves memory r = _reserves;
         if (toWithdrawalPool) {
             uint256 available = address(this).balance;
             if (amountWei > available) revert PoolInsufficientETH(available, amountWei);
+            Reserves memory r = _reserves;
             r.withdrawalPoolWei = (uint256(r.withdrawalPoolWei) + amountWei).toUint96();
+            _reserves = r;
         } else {
-            if (amountWei > r.withdrawalPoolWei) {
-                revert InsufficientLiquidity(r.withdrawalPoolWei, amountWei);
-            }
-            // Safe: checked just above.
-            unchecked {
-                // forge-lint: disable-next-line(unsafe-typecast)
-                r.withdrawalPoolWei -= uint96(amountWei);
-            }
+            _debitLiquidity(amountWei);
         }
-        _reserves = r;
-        emit LiquidityMoved(toWithdrawalPool, amountWei, r.withdrawalPoolWei);
+        emit LiquidityMoved(toWithdrawalPool, amountWei, _reserves.withdrawalPoolWei);
         if (toWithdrawalPool) _sendETH(address(_withdrawalPool), amountWei);
         else _withdrawalPool.pay(address(this), amountWei);
     }
@@ -522,19 +508,25 @@ contract PufferPool is IPufferPool, ERC4626, ERC20Permit, AccessManaged, Reentra
         if (assets == 0 || shares == 0) revert PoolZeroAmount();
         if (receiver == address(0)) revert PoolInvalidReceiver(receiver);
         if (caller != owner) _spendAllowance(owner, caller, shares);
-        Reserves memory r = _reserves;
-        if (assets > r.withdrawalPoolWei) revert InsufficientLiquidity(r.withdrawalPoolWei, assets);
-        // Safe: checked just above.
-        unchecked {
-            // forge-lint: disable-next-line(unsafe-typecast)
-            r.withdrawalPoolWei -= uint96(assets);
-        }
-        _reserves = r;
+        _debitLiquidity(assets);
         _burn(owner, shares);
         emit Withdraw(caller, receiver, owner, assets, shares);
         _withdrawalPool.pay(address(this), assets);
         _weth.deposit{value: assets}();
         IERC20(address(_weth)).safeTransfer(receiver, assets);
+    }
+
+    /// @dev Takes `amountWei` off the WithdrawalPool's liquidity counter (the ETH leaves it right after); never
+    /// below zero: `InsufficientLiquidity(available, requested)`.
+    function _debitLiquidity(uint256 amountWei) private {
+        Reserves memory r = _reserves;
+        if (amountWei > r.withdrawalPoolWei) revert InsufficientLiquidity(r.withdrawalPoolWei, amountWei);
+        // Safe: checked just above.
+        unchecked {
+            // forge-lint: disable-next-line(unsafe-typecast)
+            r.withdrawalPoolWei -= uint96(amountWei);
+        }
+        _reserves = r;
     }
 
     function _sendETH(address to, uint256 amount) private {
