@@ -78,8 +78,8 @@ contract PufferStrategy is IPufferStrategy, Initializable {
     }
 
     /// @inheritdoc IPufferStrategy
-    /// @dev Checks (leaf unpaid, proof), effects (leaf paid, earmark down), then pays: pulled from the pod when the
-    /// strategy's own balance is short.
+    /// @dev Checks (leaf unpaid, proof), effects (leaf paid, earmark down), then pays from the strategy's own balance
+    /// (`setClaims` moved the earmarked ETH out of the pod; `_pay` still tops up from the pod as a backstop).
     function claim(uint256 spurt, address node, uint256 amountWei, bytes32[] calldata proof) external {
         bytes32 leaf = RewardsMerkle.leaf(address(this), spurt, node, amountWei);
         if (_claimed[leaf]) revert StrategyAlreadyClaimed(spurt, node, amountWei);
@@ -101,6 +101,9 @@ contract PufferStrategy is IPufferStrategy, Initializable {
         uint256 earmarked = _earmarkedWei + totalWei;
         _earmarkedWei = earmarked;
         emit ClaimsRootSet(spurt, root, totalWei, earmarked);
+        // Pull the claims' ETH out of the pod now, once per report, so each claim is a plain transfer.
+        uint256 own = address(this).balance;
+        if (own < earmarked) _eigenPod.withdrawETH(address(this), earmarked - own);
     }
 
     /// @inheritdoc IPufferStrategy
