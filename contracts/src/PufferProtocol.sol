@@ -701,7 +701,8 @@ contract PufferProtocol is IPufferProtocol, AccessManaged {
         emit CommitmentPaid(
             validatorId, msg.sender, months, total, priceWei, protocolFee, guardianFee, toPool
         );
-        _pool.depositRevenue{value: toPool}();
+        // Zero at or above the burst threshold (the treasury takes the whole remainder).
+        if (toPool != 0) _pool.depositRevenue{value: toPool}();
     }
 
     /// @dev PENDING -> `to` (STOPPED or SKIPPED): leaves the queue, and the bond shares are zeroed so they can be
