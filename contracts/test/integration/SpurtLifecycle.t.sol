@@ -118,8 +118,9 @@ contract SpurtLifecycleTest is SpurtFixture {
         uint256 shares = 5 ether; // within the WithdrawalPool's liquidity (10% of inflows)
         uint256 expected = pool.previewRedeem(shares);
         uint256 stakerBefore = staker.balance;
+        WithdrawalPool wp = WithdrawalPool(payable(pool.withdrawalPool()));
         vm.prank(staker);
-        WithdrawalPool(payable(pool.withdrawalPool())).redeem(shares, staker, expected);
+        wp.redeem(shares, staker, expected);
         assertEq(staker.balance, stakerBefore + expected);
     }
 }
