@@ -58,8 +58,9 @@ import {BurstThreshold} from "./lib/BurstThreshold.sol";
 /// Sandwiching: a staker who deposits before a report and redeems after gains at most `maxRateChangeBps` and pays
 /// the withdrawal fee (1%) on redemption; the default bound is 1% (100 bps), so the sandwich cannot profit.
 contract SpurtReporter is ISpurtReporter, AccessManaged, EIP712 {
-    /// @notice Most exits processed in one call (bounds gas per call).
-    uint256 public constant MAX_EXITS_PER_CHUNK = 50;
+    /// @notice Most exits processed in one call: bounds gas per call (~70k per exit, so a full chunk stays under
+    /// 2M gas; see docs/bench/40-spurts.md).
+    uint256 public constant MAX_EXITS_PER_CHUNK = 25;
     /// @notice ETH per validator.
     uint256 internal constant ETH_PER_VALIDATOR = 32 ether;
     /// @notice EIP-712 type of a report approval.

@@ -110,10 +110,10 @@ contract SpurtExitsTest is SpurtFixture {
     }
 
     function test_processExits_revertWhen_emptyOrTooLargeChunk() public {
-        vm.expectRevert(abi.encodeWithSelector(ISpurtReporterErrors.ReportInvalidExitChunk.selector, 0, 50));
+        vm.expectRevert(abi.encodeWithSelector(ISpurtReporterErrors.ReportInvalidExitChunk.selector, 0, 25));
         reporter.processExits(0, new Exit[](0), new bytes32[][](0));
-        vm.expectRevert(abi.encodeWithSelector(ISpurtReporterErrors.ReportInvalidExitChunk.selector, 51, 50));
-        reporter.processExits(0, new Exit[](51), new bytes32[][](51));
+        vm.expectRevert(abi.encodeWithSelector(ISpurtReporterErrors.ReportInvalidExitChunk.selector, 26, 25));
+        reporter.processExits(0, new Exit[](26), new bytes32[][](26));
     }
 
     function test_exitValidator_revertWhen_notReporter() public {
