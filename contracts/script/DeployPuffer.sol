@@ -45,8 +45,8 @@ import {WithdrawalPool} from "../src/WithdrawalPool.sol";
 ///  - PufferProtocol: createStrategy, setStrategyWeights, setNoOpAllowed, setCommitmentPrice, setFees,
 ///    setRegistrationLimits, unpauseRegistrations -> DAO; pauseRegistrations -> PAUSER; everything else public
 ///    (guardian authority is checked by signatures, NoOp authority by ownership)
-///  - PufferProtocol: exitValidator, setBurstShare -> REPORTER
-///  - SpurtReporter: setMaxRateChangeBps, setBurstThresholdBps -> DAO; postSpurtReport, processExits public
+///  - PufferProtocol: exitValidator, setBurstShare, activateValidator -> REPORTER
+///  - SpurtReporter: setMaxRateChangeBps, setBurstThresholdBps -> DAO; postSpurtReport, processExits, processActivations public
 ///    (guardian quorum signatures / Merkle proofs); strategies check ROLE_REPORTER for setClaims, release
 ///  - GuardianModule: addGuardian, removeGuardian, setThreshold, setAttestationVerifier -> DAO
 ///  - DevAttestationVerifier: setAttestationSigner -> DAO
@@ -189,9 +189,10 @@ abstract contract DeployPuffer {
         am.labelRole(Roles.ROLE_REPORTER, "REPORTER");
         am.grantRole(Roles.ROLE_PROTOCOL, address(d.reporter), 0);
         am.grantRole(Roles.ROLE_REPORTER, address(d.reporter), 0);
-        bytes4[] memory protocolReporter = new bytes4[](2);
+        bytes4[] memory protocolReporter = new bytes4[](3);
         protocolReporter[0] = PufferProtocol.exitValidator.selector;
         protocolReporter[1] = PufferProtocol.setBurstShare.selector;
+        protocolReporter[2] = PufferProtocol.activateValidator.selector;
         am.setTargetFunctionRole(protocol, protocolReporter, Roles.ROLE_REPORTER);
         bytes4[] memory reporterDao = new bytes4[](2);
         reporterDao[0] = SpurtReporter.setMaxRateChangeBps.selector;

@@ -428,6 +428,14 @@ contract PufferProtocol is IPufferProtocol, AccessManaged {
     }
 
     /// @inheritdoc IPufferProtocol
+    function activateValidator(uint256 validatorId) external restricted {
+        Validator storage v = _validators[validatorId];
+        if (v.status != ValidatorStatus.PROVISIONED) revert ProtocolInvalidStatus(validatorId, v.status);
+        v.status = ValidatorStatus.ACTIVE;
+        emit ValidatorActivated(validatorId);
+    }
+
+    /// @inheritdoc IPufferProtocol
     function setBurstShare(uint256 shareBps) external restricted {
         _params.burstShareBps = uint16(shareBps); // fits: the reporter passes at most 10_000
         emit BurstShareSet(shareBps);

@@ -92,6 +92,9 @@ contract SpurtReporter is ISpurtReporter, AccessManaged, EIP712 {
     uint256 private _beaconLossWei;
     uint256 private _exitShortfallWei;
     mapping(uint256 spurt => bytes32) private _exitsRoots;
+    mapping(uint256 spurt => bytes32) private _activationsRoots;
+    /// @dev Spurt of activation + 1 (0: not activated through a report).
+    mapping(uint256 validatorId => uint256) private _activationSpurtPlusOne;
     mapping(uint256 strategyIndex => uint256) private _reservedExitWei;
     /// @dev Exit reason + 1 (0: not exited through a report).
     mapping(uint256 validatorId => uint8) private _exitReasons;
@@ -168,6 +171,7 @@ contract SpurtReporter is ISpurtReporter, AccessManaged, EIP712 {
         _pufferActive = report.activeValidators;
         _ethereumActive = report.ethereumValidators;
         _exitsRoots[spurt] = report.exitsRoot;
+        _activationsRoots[spurt] = report.activationsRoot;
         uint256 stakedWei = report.activeValidators * ETH_PER_VALIDATOR;
         uint256 beaconWei = report.beaconBalanceGwei * 1 gwei;
         uint256 beaconLoss = stakedWei > beaconWei ? stakedWei - beaconWei : 0;
@@ -257,6 +261,29 @@ contract SpurtReporter is ISpurtReporter, AccessManaged, EIP712 {
         _pool.releaseLocked{value: returnedTotal}(n);
         if (burnTotal != 0) _pool.burnShares(burnTotal);
         _pool.reportReserves(0, _beaconLossWei + pending);
+    }
+
+    /// @inheritdoc ISpurtReporter
+    function processActivations(uint256 spurt, uint256[] calldata validatorIds, bytes32[][] calldata proofs)
+        external
+    {
+        uint256 n = validatorIds.length;
+        if (n == 0 || n > MAX_EXITS_PER_CHUNK) revert ReportInvalidExitChunk(n, MAX_EXITS_PER_CHUNK);
+        if (proofs.length != n) revert ReportLengthMismatch(n, proofs.length);
+        bytes32 root = _activationsRoots[spurt];
+        for (uint256 i = 0; i < n; i++) {
+            uint256 id = validatorIds[i];
+            if (!MerkleProof.verifyCalldata(proofs[i], root, activationLeaf(spurt, id))) {
+                revert ReportInvalidActivationProof(spurt, id);
+            }
+            IPufferProtocolTypes.ValidatorStatus status = _protocol.validator(id).status;
+            if (status != IPufferProtocolTypes.ValidatorStatus.PROVISIONED) {
+                revert ReportValidatorNotActivatable(id, uint8(status));
+            }
+            _activationSpurtPlusOne[id] = spurt + 1;
+            emit ValidatorActivationProcessed(id, spurt);
+            _protocol.activateValidator(id);
+        }
     }
 
     /// @dev One exit of a chunk: proof, status, EXITED once, bond burn and refund; accumulates into `t`.
@@ -355,6 +382,18 @@ contract SpurtReporter is ISpurtReporter, AccessManaged, EIP712 {
         returns (bytes32)
     {
         return keccak256(bytes.concat(keccak256(abi.encode(spurt, validatorId, returnedWei, reason))));
+    }
+
+    /// @inheritdoc ISpurtReporter
+    function activationLeaf(uint256 spurt, uint256 validatorId) public pure returns (bytes32) {
+        return keccak256(bytes.concat(keccak256(abi.encode(spurt, validatorId))));
+    }
+
+    /// @inheritdoc ISpurtReporter
+    function activationSpurt(uint256 validatorId) external view returns (bool activated, uint256 spurt) {
+        uint256 stored = _activationSpurtPlusOne[validatorId];
+        if (stored == 0) return (false, 0);
+        return (true, stored - 1);
     }
 
     /// @inheritdoc ISpurtReporter

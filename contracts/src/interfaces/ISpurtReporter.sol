@@ -95,6 +95,10 @@ interface ISpurtReporterErrors is ISpurtReporterTypes {
     error ReportValidatorNotProvisioned(uint256 validatorId, uint8 status);
     /// @dev Thrown when processed exits take more of a strategy's ETH than the reports reserved.
     error ReportExitExceedsReserved(uint256 strategyIndex, uint256 requestedWei, uint256 reservedWei);
+    /// @dev Thrown when an activation is not a leaf of the spurt's activations root.
+    error ReportInvalidActivationProof(uint256 spurt, uint256 validatorId);
+    /// @dev Thrown when an activation names a validator that is not PROVISIONED (unknown, pending, already active).
+    error ReportValidatorNotActivatable(uint256 validatorId, uint8 status);
     /// @dev Thrown when a governance parameter is out of bounds.
     error ReportParameterOutOfBounds(bytes32 parameter, uint256 value, uint256 min, uint256 max);
     /// @dev Thrown when ETH arrives from anything but a strategy releasing it.
@@ -143,6 +147,8 @@ interface ISpurtReporterEvents is ISpurtReporterTypes {
         uint256 burnedShares,
         uint256 refundedShares
     );
+    /// @notice Emitted per processed activation: the spurt in which its commitment started.
+    event ValidatorActivationProcessed(uint256 indexed validatorId, uint256 indexed spurt);
     /// @notice Emitted when the maximum rate change per report changes.
     event MaxRateChangeSet(uint256 maxBps);
     /// @notice Emitted when the burst threshold changes.
@@ -162,6 +168,17 @@ interface ISpurtReporter is ISpurtReporterErrors, ISpurtReporterEvents {
     /// validator's ETH to the pool (`releaseLocked`), burns the part of its bond covering its shortfall and sends
     /// the rest of the bond (pufETH) to its NoOp.
     function processExits(uint256 spurt, Exit[] calldata exits, bytes32[][] calldata proofs) external;
+
+    /// @notice Marks a chunk of `spurt`'s activations ACTIVE (anyone, at most MAX_EXITS_PER_CHUNK per call); leaves
+    /// `activationLeaf(spurt, validatorId)` of the report's activations root. Records the commitment's start spurt.
+    function processActivations(uint256 spurt, uint256[] calldata validatorIds, bytes32[][] calldata proofs)
+        external;
+
+    /// @notice The activation leaf `(spurt, validatorId)`, double-hashed.
+    function activationLeaf(uint256 spurt, uint256 validatorId) external pure returns (bytes32);
+
+    /// @notice The spurt in which `validatorId`'s activation was reported (its commitment start), if it was.
+    function activationSpurt(uint256 validatorId) external view returns (bool activated, uint256 spurt);
 
     /// @notice Sets the largest rate change a report may cause, in bps (DAO, 1 to 10_000).
     function setMaxRateChangeBps(uint256 maxBps) external;

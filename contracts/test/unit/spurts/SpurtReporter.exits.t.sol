@@ -4,7 +4,7 @@ pragma solidity 0.8.28;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 import {ISpurtReporterErrors} from "../../../src/interfaces/ISpurtReporter.sol";
-import {SpurtFixture} from "../../utils/SpurtFixture.sol";
+import {SpurtFixture, TestMerkle} from "../../utils/SpurtFixture.sol";
 
 /// @notice processExits: ETH back to the pool, bond back minus the shortfall, losses beyond the bond socialised,
 /// each validator once, bad input rejected with named errors.
@@ -119,5 +119,39 @@ contract SpurtExitsTest is SpurtFixture {
     function test_exitValidator_revertWhen_notReporter() public {
         vm.expectRevert();
         protocol.exitValidator(ids[0]);
+    }
+}
+
+/// @notice processActivations: PROVISIONED -> ACTIVE once, with the commitment's start spurt recorded.
+contract SpurtActivationsTest is SpurtFixture {
+    function test_processActivations_marksActiveOnce() public {
+        uint256[] memory ids = _provisioned(noOp, NR, 2);
+        _endSpurt();
+        SpurtReport memory r = _report(0, 2);
+        bytes32[] memory leaves = new bytes32[](2);
+        leaves[0] = reporter.activationLeaf(0, ids[0]);
+        leaves[1] = reporter.activationLeaf(0, ids[1]);
+        r.activationsRoot = TestMerkle.root(leaves);
+        r.activations = 2;
+        _post(r);
+        bytes32[][] memory proofs = _exitProofs(leaves);
+        reporter.processActivations(0, ids, proofs);
+        assertEq(uint8(protocol.validator(ids[0]).status), uint8(ValidatorStatus.ACTIVE));
+        (bool activated, uint256 spurt) = reporter.activationSpurt(ids[1]);
+        assertTrue(activated);
+        assertEq(spurt, 0);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ISpurtReporterErrors.ReportValidatorNotActivatable.selector,
+                ids[0],
+                uint8(ValidatorStatus.ACTIVE)
+            )
+        );
+        reporter.processActivations(0, ids, proofs);
+        ids[0] = 99;
+        vm.expectRevert(
+            abi.encodeWithSelector(ISpurtReporterErrors.ReportInvalidActivationProof.selector, 0, 99)
+        );
+        reporter.processActivations(0, ids, proofs);
     }
 }
