@@ -88,7 +88,8 @@ contract PufferStrategy is IPufferStrategy, Initializable {
             revert StrategyInvalidClaimProof(spurt, node, amountWei);
         }
         _claimed[leaf] = true;
-        // Cannot underflow: every leaf of a root is covered by its earmarked total (the reporter checks the sum).
+        // Checked: a tree whose leaves add up to more than its reported total cannot pay beyond the earmarks (the
+        // claim that would overdraw them reverts), so it can never reach ETH owed to the pools.
         _earmarkedWei -= amountWei;
         emit Claimed(spurt, node, amountWei);
         _pay(node, amountWei);
