@@ -15,9 +15,11 @@ import {IDepositContract} from "../src/interfaces/IDepositContract.sol";
 import {IEigenPodManager} from "../src/interfaces/IEigenPodManager.sol";
 import {IGuardianModule} from "../src/interfaces/IGuardianModule.sol";
 import {IPufferPool} from "../src/interfaces/IPufferPool.sol";
+import {IPufferProtocol} from "../src/interfaces/IPufferProtocol.sol";
 import {IWETH} from "../src/interfaces/IWETH.sol";
 import {PufferPool} from "../src/PufferPool.sol";
 import {PufferProtocol} from "../src/PufferProtocol.sol";
+import {SpurtReporter} from "../src/SpurtReporter.sol";
 import {WithdrawalPool} from "../src/WithdrawalPool.sol";
 
 /// @title The order in which Puffer is deployed and wired; shared by the forge script and the tests.
@@ -32,7 +34,8 @@ import {WithdrawalPool} from "../src/WithdrawalPool.sol";
 ///     chains, the real ones elsewhere), the attestation verifier (DevAttestationVerifier on dev chains: SGX/TDX
 ///     NOT verified), the GuardianModule with the first guardian set, the PufferProtocol (deploys the strategy
 ///     implementation, its beacon owned by the timelock, the strategy factory and NO_RESTAKING); then
-///     ROLE_PROTOCOL -> PufferProtocol and the operator-side function -> role table
+///     ROLE_PROTOCOL -> PufferProtocol and the operator-side function -> role table; then the SpurtReporter
+///     (authority, pool, protocol, guardian module) with ROLE_PROTOCOL and ROLE_REPORTER, and its role table
 ///  7. admin handed to the timelock, the deployer renounces it
 ///
 /// Role table (AccessManager target functions):
@@ -42,6 +45,9 @@ import {WithdrawalPool} from "../src/WithdrawalPool.sol";
 ///  - PufferProtocol: createStrategy, setStrategyWeights, setNoOpAllowed, setCommitmentPrice, setFees,
 ///    setRegistrationLimits, unpauseRegistrations -> DAO; pauseRegistrations -> PAUSER; everything else public
 ///    (guardian authority is checked by signatures, NoOp authority by ownership)
+///  - PufferProtocol: exitValidator, setBurstShare, activateValidator -> REPORTER
+///  - SpurtReporter: setMaxRateChangeBps, setBurstThresholdBps -> DAO; postSpurtReport, processExits, processActivations public
+///    (guardian quorum signatures / Merkle proofs); strategies check ROLE_REPORTER for setClaims, release
 ///  - GuardianModule: addGuardian, removeGuardian, setThreshold, setAttestationVerifier -> DAO
 ///  - DevAttestationVerifier: setAttestationSigner -> DAO
 ///  - strategy beacon (UpgradeableBeacon, Ownable): upgradeTo -> the timelock as owner
@@ -94,6 +100,7 @@ abstract contract DeployPuffer {
         IAttestationVerifier attestationVerifier;
         GuardianModule guardianModule;
         PufferProtocol protocol;
+        SpurtReporter reporter;
     }
 
     /// @dev Steps 1-6 with dev operator contracts, no guardians, and fees to the timelock.
@@ -154,6 +161,12 @@ abstract contract DeployPuffer {
         init.guardianFeeRecipient =
             op.guardianFeeRecipient == address(0) ? address(d.timelock) : op.guardianFeeRecipient;
         d.protocol = new PufferProtocol(init);
+        d.reporter = new SpurtReporter(
+            address(d.accessManager),
+            IPufferPool(address(d.pool)),
+            IPufferProtocol(address(d.protocol)),
+            IGuardianModule(address(d.guardianModule))
+        );
     }
 
     /// @dev Step 6, roles: ROLE_PROTOCOL for the PufferProtocol and the operator contracts' role table.
@@ -172,6 +185,19 @@ abstract contract DeployPuffer {
         protocolDao[6] = PufferProtocol.unpauseRegistrations.selector;
         am.setTargetFunctionRole(protocol, protocolDao, Roles.ROLE_DAO);
         _single(am, protocol, PufferProtocol.pauseRegistrations.selector, Roles.ROLE_PAUSER);
+
+        am.labelRole(Roles.ROLE_REPORTER, "REPORTER");
+        am.grantRole(Roles.ROLE_PROTOCOL, address(d.reporter), 0);
+        am.grantRole(Roles.ROLE_REPORTER, address(d.reporter), 0);
+        bytes4[] memory protocolReporter = new bytes4[](3);
+        protocolReporter[0] = PufferProtocol.exitValidator.selector;
+        protocolReporter[1] = PufferProtocol.setBurstShare.selector;
+        protocolReporter[2] = PufferProtocol.activateValidator.selector;
+        am.setTargetFunctionRole(protocol, protocolReporter, Roles.ROLE_REPORTER);
+        bytes4[] memory reporterDao = new bytes4[](2);
+        reporterDao[0] = SpurtReporter.setMaxRateChangeBps.selector;
+        reporterDao[1] = SpurtReporter.setBurstThresholdBps.selector;
+        am.setTargetFunctionRole(address(d.reporter), reporterDao, Roles.ROLE_DAO);
 
         bytes4[] memory guardianDao = new bytes4[](4);
         guardianDao[0] = GuardianModule.addGuardian.selector;

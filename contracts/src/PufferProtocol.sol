@@ -140,6 +140,8 @@ contract PufferProtocol is IPufferProtocol, AccessManaged {
         uint32 registrationSpurt;
         uint32 registrationsInSpurt;
         bool paused;
+        /// Burst-threshold treasury share of a commitment's remainder after fees (set by the SpurtReporter).
+        uint16 burstShareBps;
     }
 
     /// @dev The schedule and queues unpacked in memory for a pick (or several).
@@ -213,7 +215,8 @@ contract PufferProtocol is IPufferProtocol, AccessManaged {
             registrationCap: uint32(UNLIMITED_REGISTRATIONS),
             registrationSpurt: 0,
             registrationsInSpurt: 0,
-            paused: false
+            paused: false,
+            burstShareBps: 0
         });
         emit FeesSet(200, 50, init.treasury, init.guardianFeeRecipient);
         emit RegistrationLimitsSet(1 ether, UNLIMITED_REGISTRATIONS);
@@ -398,6 +401,44 @@ contract PufferProtocol is IPufferProtocol, AccessManaged {
         emit FeesWithdrawn(treasury, treasuryWei, guardianRecipient, guardianWei);
         if (treasuryWei != 0) _sendETH(treasury, treasuryWei);
         if (guardianWei != 0) _sendETH(guardianRecipient, guardianWei);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // SpurtReporter (ROLE_REPORTER)
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IPufferProtocol
+    /// @dev PROVISIONED/ACTIVE -> EXITED once; the bond shares are zeroed before they move (no second refund).
+    function exitValidator(uint256 validatorId)
+        external
+        restricted
+        returns (address owner, uint256 bondShares)
+    {
+        Validator storage v = _validators[validatorId];
+        ValidatorStatus status = v.status;
+        if (status != ValidatorStatus.PROVISIONED && status != ValidatorStatus.ACTIVE) {
+            revert ProtocolInvalidStatus(validatorId, status);
+        }
+        owner = v.owner;
+        bondShares = v.bondShares;
+        v.status = ValidatorStatus.EXITED;
+        v.bondShares = 0;
+        emit ValidatorExited(validatorId, bondShares);
+        IERC20(address(_pool)).safeTransfer(msg.sender, bondShares);
+    }
+
+    /// @inheritdoc IPufferProtocol
+    function activateValidator(uint256 validatorId) external restricted {
+        Validator storage v = _validators[validatorId];
+        if (v.status != ValidatorStatus.PROVISIONED) revert ProtocolInvalidStatus(validatorId, v.status);
+        v.status = ValidatorStatus.ACTIVE;
+        emit ValidatorActivated(validatorId);
+    }
+
+    /// @inheritdoc IPufferProtocol
+    function setBurstShare(uint256 shareBps) external restricted {
+        _params.burstShareBps = uint16(shareBps); // fits: the reporter passes at most 10_000
+        emit BurstShareSet(shareBps);
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -659,6 +700,8 @@ contract PufferProtocol is IPufferProtocol, AccessManaged {
     ) private {
         uint256 protocolFee = priceWei * p.protocolFeeBps / _BPS; // rounds down, in the pool's favour
         uint256 guardianFee = priceWei * p.guardianFeeBps / _BPS; // rounds down, in the pool's favour
+        // Burst threshold: the treasury also takes `burstShareBps` of what is left (rounds down, pool's favour).
+        protocolFee += (priceWei - protocolFee - guardianFee) * p.burstShareBps / _BPS;
         uint256 toPool = priceWei - protocolFee - guardianFee;
         // Fits: accrued fees are bounded by the ETH ever paid in.
         _accruedTreasuryWei += uint128(protocolFee);
@@ -666,7 +709,8 @@ contract PufferProtocol is IPufferProtocol, AccessManaged {
         emit CommitmentPaid(
             validatorId, msg.sender, months, total, priceWei, protocolFee, guardianFee, toPool
         );
-        _pool.depositRevenue{value: toPool}();
+        // Zero at or above the burst threshold (the treasury takes the whole remainder).
+        if (toPool != 0) _pool.depositRevenue{value: toPool}();
     }
 
     /// @dev PENDING -> `to` (STOPPED or SKIPPED): leaves the queue, and the bond shares are zeroed so they can be

@@ -8,7 +8,8 @@ import {DepositRoot} from "../lib/DepositRoot.sol";
 /// @title Development EigenPod. NEVER deployed to production (mainnet uses EigenLayer's EigenPod).
 /// @notice The subset Puffer calls: `stake` deposits to the beacon deposit contract with 0x01 withdrawal
 /// credentials pointing at this pod, and the pod receives ETH (beacon-chain withdrawals arrive as plain balance
-/// increases; on anvil the simulated beacon node credits it with `anvil_setBalance`). Issue 5 adds withdrawals.
+/// increases; on anvil the simulated beacon node credits it with `anvil_setBalance`, in tests `vm.deal`), and its
+/// owner pulls that ETH out with `withdrawETH`.
 contract DevEigenPod is IEigenPod {
     /// @notice Emitted when a validator is staked through this pod.
     event EigenPodStaked(bytes pubkey);
@@ -19,6 +20,13 @@ contract DevEigenPod is IEigenPod {
     error EigenPodOnlyManager(address caller);
     /// @dev Thrown when a stake is not exactly 32 ETH.
     error EigenPodInvalidStake(uint256 amountWei);
+    /// @dev Thrown when a caller other than the pod owner withdraws.
+    error EigenPodOnlyOwner(address caller);
+    /// @dev Thrown when a withdrawal asks for more than the pod holds, or its transfer fails.
+    error EigenPodWithdrawalFailed(address recipient, uint256 amountWei, uint256 balanceWei);
+
+    /// @notice Emitted when the owner withdraws ETH from the pod.
+    event EigenPodWithdrawn(address indexed recipient, uint256 amountWei);
 
     IDepositContract private immutable _depositContract;
     address private immutable _manager;
@@ -56,5 +64,13 @@ contract DevEigenPod is IEigenPod {
             depositDataRoot
         );
         emit EigenPodStaked(pubkey);
+    }
+
+    /// @inheritdoc IEigenPod
+    function withdrawETH(address recipient, uint256 amountWei) external {
+        if (msg.sender != _podOwner) revert EigenPodOnlyOwner(msg.sender);
+        emit EigenPodWithdrawn(recipient, amountWei);
+        (bool ok,) = recipient.call{value: amountWei}("");
+        if (!ok) revert EigenPodWithdrawalFailed(recipient, amountWei, address(this).balance);
     }
 }

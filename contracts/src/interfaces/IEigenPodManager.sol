@@ -9,6 +9,11 @@ interface IEigenPod {
     /// @notice Deposits `msg.value` (32 ETH) to the beacon deposit contract with 0x01 credentials to this pod.
     /// @dev Only the EigenPodManager may call it.
     function stake(bytes calldata pubkey, bytes calldata signature, bytes32 depositDataRoot) external payable;
+
+    /// @notice Sends `amountWei` of the pod's withdrawn ETH (partial and full beacon withdrawals) to `recipient`.
+    /// @dev Only the pod owner may call it. Stands in for EigenLayer's withdrawal-proof + queue flow, which a dev
+    /// chain without a beacon state cannot run; the seam (pod owner pulls withdrawn ETH) is the same.
+    function withdrawETH(address recipient, uint256 amountWei) external;
 }
 
 /// @title The EigenLayer EigenPodManager subset Puffer calls (names as in EigenLayer's IEigenPodManager).

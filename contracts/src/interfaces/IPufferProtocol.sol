@@ -213,6 +213,12 @@ interface IPufferProtocolEvents is IPufferProtocolTypes {
     );
     /// @notice Emitted when the NoOp bond or the per-spurt registration cap changes.
     event RegistrationLimitsSet(uint256 bondWei, uint256 registrationCap);
+    /// @notice Emitted when the SpurtReporter marks a validator active on the beacon chain (its commitment runs).
+    event ValidatorActivated(uint256 indexed validatorId);
+    /// @notice Emitted when the SpurtReporter settles a validator's exit; its bond shares went to the reporter.
+    event ValidatorExited(uint256 indexed validatorId, uint256 bondShares);
+    /// @notice Emitted when the burst-threshold treasury share of new commitments changes.
+    event BurstShareSet(uint256 shareBps);
     /// @notice Emitted when registrations are paused or unpaused.
     event RegistrationsPausedSet(bool paused);
 }
@@ -273,6 +279,18 @@ interface IPufferProtocol is IPufferProtocolErrors, IPufferProtocolEvents {
 
     /// @notice Pays the accrued protocol and guardian fees to their recipients (anyone).
     function withdrawFees() external;
+
+    // ---- SpurtReporter (ROLE_REPORTER) ----
+
+    /// @notice Marks a PROVISIONED or ACTIVE validator EXITED (once) and sends its bond shares to the caller, which
+    /// burns what covers the validator's shortfall and returns the rest to `owner`.
+    function exitValidator(uint256 validatorId) external returns (address owner, uint256 bondShares);
+
+    /// @notice Marks a PROVISIONED validator ACTIVE (the guardians saw it activate; its commitment months run).
+    function activateValidator(uint256 validatorId) external;
+
+    /// @notice Sets the burst-threshold treasury share (bps of what remains of a commitment after the fees).
+    function setBurstShare(uint256 shareBps) external;
 
     // ---- governance ----
 
