@@ -27,7 +27,7 @@ mod staker;
 pub use accounts::{dev_signer, dev_signers};
 pub use alloy;
 pub use chain::{Chain, Log, LogFilter, Receipt, TxRequest};
-pub use deploy::{DeployConfig, DeployStep, Deployer, Deployment};
+pub use deploy::{DeployConfig, DeployStep, Deployer, Deployment, OperatorConfig};
 pub use embedded::{
     BLOCK_GAS_LIMIT, EMBEDDED_CHAIN_ID, EmbeddedChain, GENESIS_TIMESTAMP, Snapshot,
 };
