@@ -9,4 +9,5 @@ mod deploy;
 mod embedded;
 mod errors;
 mod fake_node;
+mod operator;
 mod scenario;
