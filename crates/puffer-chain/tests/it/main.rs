@@ -10,4 +10,5 @@ mod embedded;
 mod errors;
 mod fake_node;
 mod operator;
+mod operator_errors;
 mod scenario;
