@@ -2,10 +2,11 @@
 //! writes the deployment file other processes attach to.
 //!
 //! A deployment is a list of [`DeployStep`]s run in order by [`Deployer`]; each step reads what earlier steps
-//! recorded in the [`Deployment`] and records what it creates. Today's list is the staker side
-//! ([`Deployer::staker_side`]); the operator side (PufferProtocol, strategies, GuardianModule, dev
-//! DepositContract and EigenPodManager) slots in with [`Deployer::insert_before_handover`], ahead of the step that
-//! hands the AccessManager's admin role to the timelock.
+//! recorded in the [`Deployment`] and records what it creates. [`Deployer::staker_side`] is the staker side;
+//! [`Deployer::full`] adds the operator side ([`OperatorContractsStep`], [`OperatorRolesStep`]: dev DepositContract
+//! and EigenPodManager, attestation verifier, GuardianModule, PufferProtocol with its strategy beacon, factory and
+//! NO_RESTAKING, then ROLE_PROTOCOL and the role table) with [`Deployer::insert_before_handover`], ahead of the step
+//! that hands the AccessManager's admin role to the timelock.
 
 use std::{
     collections::BTreeMap,
