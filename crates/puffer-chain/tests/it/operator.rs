@@ -279,3 +279,116 @@ fn operator_flow_is_identical_on_embedded_and_anvil() {
     }
     assert_eq!(a, b);
 }
+
+/// Batch provisioning under one `ProvisionNodes` approval (the digest is computed client-side: this checks it
+/// matches the contract's), and a skip under a `SkipProvisioning` approval.
+#[test]
+fn batch_provisioning_and_skip() {
+    let keys = dev_signers(8);
+    let mut chain = EmbeddedChain::with_funded(keys.iter().map(|k| k.address()), eth(1_000));
+    let chain = &mut chain;
+    let guardians = &keys[4..7];
+    let enclaves: Vec<_> = (20..23).map(dev_signer).collect();
+    let operator = OperatorConfig::dev(
+        keys[7].address(),
+        guardians.iter().map(|g| g.address()).collect(),
+    );
+    let deployment = Deployer::full(DeployConfig::dev(keys[1].address()), operator)
+        .deploy(chain, &keys[0])
+        .unwrap();
+    let gm = deployment.guardian_module().unwrap();
+    let verifier = deployment.address(names::ATTESTATION_VERIFIER).unwrap();
+    for (guardian, enclave) in guardians.iter().zip(&enclaves) {
+        let report = Bytes::from_static(b"dev enclave");
+        let digest = call_decode(
+            chain,
+            verifier,
+            &DevAttestationVerifier::attestationDigestCall {
+                guardian: guardian.address(),
+                enclaveKey: enclave.address(),
+                evidenceHash: puffer_chain::alloy::primitives::keccak256(&report),
+            },
+        )
+        .unwrap();
+        let sig = keys[7].sign_hash_sync(&digest).unwrap();
+        let evidence = (report, Bytes::from(sig.as_bytes().to_vec())).abi_encode_params();
+        transact(
+            chain,
+            guardian,
+            gm,
+            &GuardianModule::registerEnclaveKeyCall {
+                enclaveKey: enclave.address(),
+                evidence: evidence.into(),
+            },
+            U256::ZERO,
+        )
+        .unwrap();
+    }
+    Staker::new(keys[3].clone(), &deployment)
+        .unwrap()
+        .deposit(chain, eth(100))
+        .unwrap();
+    let protocol = deployment.protocol().unwrap();
+    let noop = NodeOperator::new(keys[2].clone(), &deployment).unwrap();
+    let cost = noop.registration_cost(chain, 12).unwrap();
+    for tag in 1..=3u8 {
+        let data = IPufferProtocolTypes::ValidatorData {
+            pubkey: vec![tag; 48].into(),
+            signature: vec![tag; 96].into(),
+            depositDataRoot: B256::ZERO,
+            pubkeyShares: vec![tag; 3 * 48].into(),
+            encryptedShares: vec![tag; 3 * 129].into(),
+            enclaveEvidence: Bytes::new(),
+        };
+        transact(
+            chain,
+            &keys[2],
+            protocol,
+            &PufferProtocol::registerValidatorKeyCall {
+                strategy_: NO_RESTAKING,
+                data,
+                months: U256::from(12u64),
+            },
+            cost,
+        )
+        .unwrap();
+    }
+    let g = GuardianChain::new(&deployment).unwrap();
+    let deadline = chain.timestamp().unwrap() + 3_600;
+
+    // Skip the first registration; the batch then takes the other two.
+    let digest = g.skip_digest(chain, U256::ZERO, deadline).unwrap();
+    let sigs = sign_digest_sorted(&enclaves, digest).unwrap();
+    g.skip_provisioning(chain, &keys[5], U256::ZERO, deadline, sigs)
+        .unwrap();
+    assert_eq!(
+        noop.validator(chain, U256::ZERO).unwrap().status,
+        3,
+        "SKIPPED"
+    );
+
+    let next = g.next_validators(chain, 2).unwrap();
+    assert_eq!(next, vec![U256::from(1u64), U256::from(2u64)]);
+    let pubkeys: Vec<Vec<u8>> = vec![vec![2u8; 48], vec![3u8; 48]];
+    let refs: Vec<&[u8]> = pubkeys.iter().map(Vec::as_slice).collect();
+    let root = g.deposit_root(chain).unwrap();
+    let digest = g.batch_digest(chain, &next, &refs, root, deadline).unwrap();
+    let sigs = sign_digest_sorted(&enclaves[1..], digest).unwrap();
+    let batch = pubkeys
+        .iter()
+        .map(|pk| IPufferProtocolTypes::ValidatorKey {
+            pubkey: pk.clone().into(),
+            signature: vec![pk[0]; 96].into(),
+        })
+        .collect();
+    let ids = g
+        .provision_nodes(chain, &keys[5], batch, root, deadline, sigs)
+        .unwrap();
+    assert_eq!(ids, next);
+    assert_eq!(
+        chain
+            .balance(deployment.deposit_contract().unwrap())
+            .unwrap(),
+        eth(64)
+    );
+}
