@@ -36,6 +36,48 @@ alloy::sol!(
     "../puffer-contracts/artifacts/TimelockController.json"
 );
 
+alloy::sol!(
+    #[sol(all_derives)]
+    PufferProtocol,
+    "../puffer-contracts/artifacts/PufferProtocol.json"
+);
+
+alloy::sol!(
+    #[sol(all_derives)]
+    PufferStrategy,
+    "../puffer-contracts/artifacts/PufferStrategy.json"
+);
+
+alloy::sol!(
+    #[sol(all_derives)]
+    PufferStrategyFactory,
+    "../puffer-contracts/artifacts/PufferStrategyFactory.json"
+);
+
+alloy::sol!(
+    #[sol(all_derives)]
+    GuardianModule,
+    "../puffer-contracts/artifacts/GuardianModule.json"
+);
+
+alloy::sol!(
+    #[sol(all_derives)]
+    DepositContract,
+    "../puffer-contracts/artifacts/DepositContract.json"
+);
+
+alloy::sol!(
+    #[sol(all_derives)]
+    DevEigenPodManager,
+    "../puffer-contracts/artifacts/DevEigenPodManager.json"
+);
+
+alloy::sol!(
+    #[sol(all_derives)]
+    DevAttestationVerifier,
+    "../puffer-contracts/artifacts/DevAttestationVerifier.json"
+);
+
 alloy::sol! {
     /// The EIP-712 struct a staker signs to authorise a redemption (`WithdrawalPool.REDEEM_TYPEHASH`).
     #[derive(Debug, PartialEq, Eq)]

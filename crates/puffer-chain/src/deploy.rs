@@ -2,10 +2,11 @@
 //! writes the deployment file other processes attach to.
 //!
 //! A deployment is a list of [`DeployStep`]s run in order by [`Deployer`]; each step reads what earlier steps
-//! recorded in the [`Deployment`] and records what it creates. Today's list is the staker side
-//! ([`Deployer::staker_side`]); the operator side (PufferProtocol, strategies, GuardianModule, dev
-//! DepositContract and EigenPodManager) slots in with [`Deployer::insert_before_handover`], ahead of the step that
-//! hands the AccessManager's admin role to the timelock.
+//! recorded in the [`Deployment`] and records what it creates. [`Deployer::staker_side`] is the staker side;
+//! [`Deployer::full`] adds the operator side ([`OperatorContractsStep`], [`OperatorRolesStep`]: dev DepositContract
+//! and EigenPodManager, attestation verifier, GuardianModule, PufferProtocol with its strategy beacon, factory and
+//! NO_RESTAKING, then ROLE_PROTOCOL and the role table) with [`Deployer::insert_before_handover`], ahead of the step
+//! that hands the AccessManager's admin role to the timelock.
 
 use std::{
     collections::BTreeMap,
@@ -14,7 +15,7 @@ use std::{
 };
 
 use alloy::{
-    primitives::{Address, U256},
+    primitives::{Address, B256, U256},
     signers::local::PrivateKeySigner,
     sol_types::{SolCall, SolConstructor, SolValue},
 };
@@ -22,7 +23,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     ChainError, Result,
-    bindings::{AccessManager, PufferPool, TimelockController, WithdrawalPool, roles},
+    bindings::{
+        AccessManager, DevAttestationVerifier, GuardianModule, PufferPool, PufferProtocol,
+        PufferStrategyFactory, TimelockController, WithdrawalPool, roles,
+    },
     chain::{Chain, TxRequest},
     contract::{call_decode, transact},
 };
@@ -39,6 +43,63 @@ pub mod names {
     pub const PUFFER_POOL: &str = "PufferPool";
     /// The WithdrawalPool.
     pub const WITHDRAWAL_POOL: &str = "WithdrawalPool";
+    /// The beacon deposit contract (the dev DepositContract on dev chains).
+    pub const DEPOSIT_CONTRACT: &str = "DepositContract";
+    /// EigenLayer's EigenPodManager (the DevEigenPodManager on dev chains).
+    pub const EIGEN_POD_MANAGER: &str = "EigenPodManager";
+    /// The enclave attestation verifier (DevAttestationVerifier on dev chains: SGX/TDX NOT verified).
+    pub const ATTESTATION_VERIFIER: &str = "AttestationVerifier";
+    /// The GuardianModule (guardian set, threshold, signature checks).
+    pub const GUARDIAN_MODULE: &str = "GuardianModule";
+    /// The PufferProtocol (strategies, registrations, provisioning).
+    pub const PUFFER_PROTOCOL: &str = "PufferProtocol";
+    /// The strategy factory the PufferProtocol deployed.
+    pub const STRATEGY_FACTORY: &str = "PufferStrategyFactory";
+    /// The strategies' UpgradeableBeacon (owned by the timelock).
+    pub const STRATEGY_BEACON: &str = "StrategyBeacon";
+    /// The NO_RESTAKING strategy created at deployment.
+    pub const NO_RESTAKING_STRATEGY: &str = "NoRestakingStrategy";
+}
+
+/// What the operator side needs (mirrors `DeployPuffer.OperatorConfig`); `None` means "deploy the dev contract" /
+/// "use the timelock", as zero addresses do in the forge script.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OperatorConfig {
+    /// The beacon deposit contract, or `None` to deploy the dev DepositContract.
+    pub deposit_contract: Option<Address>,
+    /// EigenLayer's EigenPodManager, or `None` to deploy the DevEigenPodManager.
+    pub eigen_pod_manager: Option<Address>,
+    /// An attestation verifier, or `None` to deploy a DevAttestationVerifier with `attestation_signer`.
+    pub attestation_verifier: Option<Address>,
+    /// The dev verifier's signer (when it is deployed here). The dev verifier does NOT verify SGX/TDX.
+    pub attestation_signer: Address,
+    /// The first guardians (operator EOAs); they register their enclave keys themselves.
+    pub guardians: Vec<Address>,
+    /// More than half of `guardians` (0 with no guardians).
+    pub guardian_threshold: u64,
+    /// Receives the protocol fee (`None`: the timelock).
+    pub treasury: Option<Address>,
+    /// Receives the guardian fee (`None`: the timelock).
+    pub guardian_fee_recipient: Option<Address>,
+}
+
+impl OperatorConfig {
+    /// Dev-chain defaults, as `Deploy.s.sol` without environment: dev contracts, `attestation_signer` as the dev
+    /// verifier's signer, `guardians` with a simple-majority threshold, fees to the timelock.
+    pub fn dev(attestation_signer: Address, guardians: Vec<Address>) -> Self {
+        let n = guardians.len() as u64;
+        Self {
+            deposit_contract: None,
+            eigen_pod_manager: None,
+            attestation_verifier: None,
+            attestation_signer,
+            guardian_threshold: if n == 0 { 0 } else { n / 2 + 1 },
+            guardians,
+            treasury: None,
+            guardian_fee_recipient: None,
+        }
+    }
 }
 
 /// What a deployment needs to know (mirrors `DeployPuffer.Config`).
@@ -55,6 +116,10 @@ pub struct DeployConfig {
     pub weth: Option<Address>,
     /// ETH minted to the dead-shares holder at deployment (at least 0.001 ETH).
     pub dead_shares_deposit: U256,
+    /// The operator side's configuration (`None` for a staker-side-only deployment; the operator steps then use
+    /// [`OperatorConfig::dev`] with the deployer as attestation signer and no guardians).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator: Option<OperatorConfig>,
 }
 
 impl DeployConfig {
@@ -66,6 +131,7 @@ impl DeployConfig {
             timelock_delay: 86_400,
             weth: None,
             dead_shares_deposit: U256::from(1_000_000_000_000_000u64),
+            operator: None,
         }
     }
 }
@@ -139,6 +205,30 @@ impl Deployment {
     /// [`ChainError::MissingContract`].
     pub fn weth(&self) -> Result<Address> {
         self.address(names::WETH)
+    }
+
+    /// The PufferProtocol.
+    ///
+    /// # Errors
+    /// [`ChainError::MissingContract`] (a staker-side-only deployment).
+    pub fn protocol(&self) -> Result<Address> {
+        self.address(names::PUFFER_PROTOCOL)
+    }
+
+    /// The GuardianModule.
+    ///
+    /// # Errors
+    /// [`ChainError::MissingContract`] (a staker-side-only deployment).
+    pub fn guardian_module(&self) -> Result<Address> {
+        self.address(names::GUARDIAN_MODULE)
+    }
+
+    /// The beacon deposit contract.
+    ///
+    /// # Errors
+    /// [`ChainError::MissingContract`] (a staker-side-only deployment).
+    pub fn deposit_contract(&self) -> Result<Address> {
+        self.address(names::DEPOSIT_CONTRACT)
     }
 
     /// Writes the deployment file (pretty JSON), creating parent directories.
@@ -293,9 +383,7 @@ impl DeployStep for WethStep {
     fn run(&self, ctx: &mut DeployContext<'_>) -> Result<()> {
         match ctx.deployment.config.weth {
             Some(weth) => {
-                ctx.deployment
-                    .contracts
-                    .insert(names::WETH.to_owned(), weth);
+                record(ctx, names::WETH, weth);
             }
             None => {
                 ctx.create(names::WETH, "DevWETH", Vec::new(), U256::ZERO)?;
@@ -468,7 +556,209 @@ impl DeployStep for StakerRolesStep {
     }
 }
 
-/// Step 6: the timelock becomes the only admin; the deployer renounces.
+/// Step 6, contracts (exactly `DeployPuffer._deployOperator`): the dev DepositContract and DevEigenPodManager
+/// unless configured, the attestation verifier (dev: SGX/TDX NOT verified), the GuardianModule with the first
+/// guardian set, and the PufferProtocol (which deploys the strategy implementation, its beacon owned by the
+/// timelock, the strategy factory and NO_RESTAKING; all recorded).
+#[derive(Debug, Clone, Copy)]
+pub struct OperatorContractsStep;
+
+impl DeployStep for OperatorContractsStep {
+    fn name(&self) -> &'static str {
+        "operator contracts"
+    }
+
+    fn run(&self, ctx: &mut DeployContext<'_>) -> Result<()> {
+        let op = ctx
+            .deployment
+            .config
+            .operator
+            .clone()
+            .unwrap_or_else(|| OperatorConfig::dev(ctx.deployer.address(), Vec::new()));
+        let am = ctx.deployment.access_manager()?;
+        let timelock = ctx.deployment.timelock()?;
+        let pool = ctx.deployment.pool()?;
+        let deposit = match op.deposit_contract {
+            Some(a) => record(ctx, names::DEPOSIT_CONTRACT, a),
+            None => ctx.create(
+                names::DEPOSIT_CONTRACT,
+                "DepositContract",
+                Vec::new(),
+                U256::ZERO,
+            )?,
+        };
+        let epm = match op.eigen_pod_manager {
+            Some(a) => record(ctx, names::EIGEN_POD_MANAGER, a),
+            None => ctx.create(
+                names::EIGEN_POD_MANAGER,
+                "DevEigenPodManager",
+                deposit.abi_encode(),
+                U256::ZERO,
+            )?,
+        };
+        let verifier = match op.attestation_verifier {
+            Some(a) => record(ctx, names::ATTESTATION_VERIFIER, a),
+            None => ctx.create(
+                names::ATTESTATION_VERIFIER,
+                "DevAttestationVerifier",
+                (am, op.attestation_signer).abi_encode_params(),
+                U256::ZERO,
+            )?,
+        };
+        let guardian_module = ctx.create(
+            names::GUARDIAN_MODULE,
+            "GuardianModule",
+            (
+                am,
+                verifier,
+                op.guardians.clone(),
+                U256::from(op.guardian_threshold),
+            )
+                .abi_encode_params(),
+            U256::ZERO,
+        )?;
+        let init = PufferProtocol::Init {
+            authority: am,
+            pool,
+            guardianModule: guardian_module,
+            depositContract: deposit,
+            eigenPodManager: epm,
+            beaconOwner: timelock,
+            treasury: op.treasury.unwrap_or(timelock),
+            guardianFeeRecipient: op.guardian_fee_recipient.unwrap_or(timelock),
+        };
+        let protocol = ctx.create(
+            names::PUFFER_PROTOCOL,
+            "PufferProtocol",
+            init.abi_encode(),
+            U256::ZERO,
+        )?;
+        let factory = call_decode(
+            &mut *ctx.chain,
+            protocol,
+            &PufferProtocol::strategyFactoryCall {},
+        )?;
+        let beacon = call_decode(
+            &mut *ctx.chain,
+            factory,
+            &PufferStrategyFactory::beaconCall {},
+        )?;
+        let no_restaking = call_decode(
+            &mut *ctx.chain,
+            protocol,
+            &PufferProtocol::strategyCall { name: NO_RESTAKING },
+        )?
+        .strategy;
+        record(ctx, names::STRATEGY_FACTORY, factory);
+        record(ctx, names::STRATEGY_BEACON, beacon);
+        record(ctx, names::NO_RESTAKING_STRATEGY, no_restaking);
+        Ok(())
+    }
+}
+
+fn record(ctx: &mut DeployContext<'_>, name: &str, address: Address) -> Address {
+    ctx.deployment.contracts.insert(name.to_owned(), address);
+    address
+}
+
+/// The name of the strategy that exists from deployment: `bytes32("NO_RESTAKING")`.
+pub const NO_RESTAKING: B256 = {
+    let mut b = [0u8; 32];
+    let name = b"NO_RESTAKING";
+    let mut i = 0;
+    while i < name.len() {
+        b[i] = name[i];
+        i += 1;
+    }
+    B256::new(b)
+};
+
+/// Step 6, roles (exactly `DeployPuffer._wireOperatorRoles`): ROLE_PROTOCOL for the PufferProtocol and the
+/// operator contracts' function → role table.
+#[derive(Debug, Clone, Copy)]
+pub struct OperatorRolesStep;
+
+impl DeployStep for OperatorRolesStep {
+    fn name(&self) -> &'static str {
+        "operator-side roles"
+    }
+
+    fn run(&self, ctx: &mut DeployContext<'_>) -> Result<()> {
+        let am = ctx.deployment.access_manager()?;
+        let protocol = ctx.deployment.protocol()?;
+        let guardian_module = ctx.deployment.guardian_module()?;
+        let verifier = ctx.deployment.address(names::ATTESTATION_VERIFIER)?;
+        ctx.send(
+            am,
+            &AccessManager::grantRoleCall {
+                roleId: roles::PROTOCOL,
+                account: protocol,
+                executionDelay: 0,
+            },
+        )?;
+        let mut table: Vec<(Address, Vec<[u8; 4]>, u64)> = vec![
+            (
+                protocol,
+                vec![
+                    PufferProtocol::createStrategyCall::SELECTOR,
+                    PufferProtocol::setStrategyWeightsCall::SELECTOR,
+                    PufferProtocol::setNoOpAllowedCall::SELECTOR,
+                    PufferProtocol::setCommitmentPriceCall::SELECTOR,
+                    PufferProtocol::setFeesCall::SELECTOR,
+                    PufferProtocol::setRegistrationLimitsCall::SELECTOR,
+                    PufferProtocol::unpauseRegistrationsCall::SELECTOR,
+                ],
+                roles::DAO,
+            ),
+            (
+                protocol,
+                vec![PufferProtocol::pauseRegistrationsCall::SELECTOR],
+                roles::PAUSER,
+            ),
+            (
+                guardian_module,
+                vec![
+                    GuardianModule::addGuardianCall::SELECTOR,
+                    GuardianModule::removeGuardianCall::SELECTOR,
+                    GuardianModule::setThresholdCall::SELECTOR,
+                    GuardianModule::setAttestationVerifierCall::SELECTOR,
+                ],
+                roles::DAO,
+            ),
+        ];
+        // Only when the dev verifier was deployed here (it is AccessManaged by our manager), like the script's
+        // try/catch on `authority()`.
+        let authority = ctx
+            .chain
+            .call(
+                None,
+                verifier,
+                DevAttestationVerifier::authorityCall {}.abi_encode().into(),
+            )
+            .ok()
+            .and_then(|out| DevAttestationVerifier::authorityCall::abi_decode_returns(&out).ok());
+        if authority == Some(am) {
+            table.push((
+                verifier,
+                vec![DevAttestationVerifier::setAttestationSignerCall::SELECTOR],
+                roles::DAO,
+            ));
+        }
+        for (target, selectors, role) in table {
+            ctx.send(
+                am,
+                &AccessManager::setTargetFunctionRoleCall {
+                    target,
+                    selectors: selectors.into_iter().map(Into::into).collect(),
+                    roleId: role,
+                },
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Step 7: the timelock becomes the only admin; the deployer renounces.
 #[derive(Debug, Clone, Copy)]
 pub struct HandOverAdminStep;
 
@@ -529,6 +819,15 @@ impl Deployer {
                 Box::new(HandOverAdminStep),
             ],
         }
+    }
+
+    /// The whole protocol, in the forge script's order: the staker side, then (through
+    /// [`Deployer::insert_before_handover`]) the operator contracts and their roles, then the admin handover.
+    pub fn full(mut config: DeployConfig, operator: OperatorConfig) -> Self {
+        config.operator = Some(operator);
+        Self::staker_side(config)
+            .insert_before_handover(Box::new(OperatorContractsStep))
+            .insert_before_handover(Box::new(OperatorRolesStep))
     }
 
     /// Adds `step` just before the admin handover (the deployer is still admin then, so it can wire roles).

@@ -150,6 +150,16 @@ pub enum ChainError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// A registration bundle field is not the hex the contract needs.
+    #[error("registration bundle field {field} is invalid ({value:?}): {reason}")]
+    InvalidBundle {
+        /// The field, e.g. `pubkey_shares[2]`.
+        field: String,
+        /// The value as given.
+        value: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// A deployment lacks a contract that is needed.
     #[error("the deployment has no {0} contract; deploy it (or use a deployment that has it)")]
     MissingContract(String),

@@ -8,7 +8,7 @@
 //!   5 ETH`), across every contract's errors plus `Error(string)` and `Panic(uint256)`.
 //! - [`Deployer`]: deploys and wires the protocol in the forge script's order as a list of steps, and the
 //!   [`Deployment`] file other processes attach to.
-//! - Role clients: [`Staker`] and [`Governance`] (through the timelock).
+//! - Role clients: [`Staker`], [`Governance`] (through the timelock), [`NodeOperator`] and [`GuardianChain`].
 //!
 //! See `docs/chain.md` for the design.
 
@@ -20,6 +20,7 @@ pub mod deploy;
 mod embedded;
 mod error;
 mod governance;
+pub mod operator;
 mod revert;
 mod rpc;
 mod staker;
@@ -27,12 +28,13 @@ mod staker;
 pub use accounts::{dev_signer, dev_signers};
 pub use alloy;
 pub use chain::{Chain, Log, LogFilter, Receipt, TxRequest};
-pub use deploy::{DeployConfig, DeployStep, Deployer, Deployment};
+pub use deploy::{DeployConfig, DeployStep, Deployer, Deployment, OperatorConfig};
 pub use embedded::{
     BLOCK_GAS_LIMIT, EMBEDDED_CHAIN_ID, EmbeddedChain, GENESIS_TIMESTAMP, Snapshot,
 };
 pub use error::{ChainError, Result};
 pub use governance::{Governance, Operation};
+pub use operator::{GuardianChain, NodeOperator, Registration, sign_digest_sorted};
 pub use revert::{ContractError, decode_revert, format_eth, format_units};
 pub use rpc::{RetryPolicy, RpcChain};
 pub use staker::{SignedRedemption, Staker, liquidity, rate};

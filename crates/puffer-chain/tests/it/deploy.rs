@@ -6,9 +6,12 @@ use puffer_chain::{
         primitives::{Address, U256, address},
         sol_types::SolCall,
     },
-    bindings::{AccessManager, PufferPool, TimelockController, WithdrawalPool, roles},
+    bindings::{
+        AccessManager, GuardianModule, PufferPool, PufferProtocol, TimelockController,
+        WithdrawalPool, roles,
+    },
     contract::call_decode,
-    deploy::{DeployContext, names},
+    deploy::{DeployContext, OperatorConfig, names},
     dev_signers,
 };
 
@@ -201,7 +204,8 @@ fn extra_steps_run_before_the_handover() {
 fn same_addresses_as_the_forge_script() {
     let keys = dev_signers(2);
     let mut chain = EmbeddedChain::with_funded(keys.iter().map(|k| k.address()), eth(10));
-    let deployment = Deployer::staker_side(DeployConfig::dev(keys[1].address()))
+    let operator = OperatorConfig::dev(keys[0].address(), Vec::new());
+    let deployment = Deployer::full(DeployConfig::dev(keys[1].address()), operator)
         .deploy(&mut chain, &keys[0])
         .unwrap();
     let forge = [
@@ -225,8 +229,141 @@ fn same_addresses_as_the_forge_script() {
             names::WITHDRAWAL_POOL,
             address!("0xf9420E862b05E5dC63ef1A773F85943e3b218af2"),
         ),
+        (
+            names::DEPOSIT_CONTRACT,
+            address!("0x898c9F7F2EFa3d77b051350C1Bb65538d8d8dF2D"),
+        ),
+        (
+            names::EIGEN_POD_MANAGER,
+            address!("0x20aE6b2207B5D5ab1b4729E6DF61445CA8bf4Dd9"),
+        ),
+        (
+            names::ATTESTATION_VERIFIER,
+            address!("0x406B8328f41d23C08b25c9ACda6dA16685Ec149a"),
+        ),
+        (
+            names::GUARDIAN_MODULE,
+            address!("0xf63E5ca5A6e64cc90aDDFc361Bc723b3E4fD0e14"),
+        ),
+        (
+            names::PUFFER_PROTOCOL,
+            address!("0xfd47D33Ba59e70e824CCc1093964FD8ac133DB54"),
+        ),
+        (
+            names::NO_RESTAKING_STRATEGY,
+            address!("0x9b1E17314eeF229B6F93a540088EC1eF7CDC282f"),
+        ),
     ];
     for (name, address) in forge {
         assert_eq!(deployment.address(name).unwrap(), address, "{name}");
+    }
+}
+
+#[test]
+fn operator_roles_match_the_forge_script() {
+    let keys = dev_signers(2);
+    let mut chain = EmbeddedChain::with_funded(keys.iter().map(|k| k.address()), eth(10));
+    let operator = OperatorConfig::dev(keys[0].address(), vec![keys[1].address()]);
+    let deployer = Deployer::full(DeployConfig::dev(keys[1].address()), operator);
+    assert_eq!(
+        deployer.step_names(),
+        [
+            "weth",
+            "access manager",
+            "timelock",
+            "puffer pool",
+            "staker-side roles",
+            "operator contracts",
+            "operator-side roles",
+            "admin handover"
+        ]
+    );
+    let deployment = deployer.deploy(&mut chain, &keys[0]).unwrap();
+    let am = deployment.access_manager().unwrap();
+    let protocol = deployment.protocol().unwrap();
+    let gm = deployment.guardian_module().unwrap();
+    let is_protocol = call_decode(
+        &mut chain,
+        am,
+        &AccessManager::hasRoleCall {
+            roleId: roles::PROTOCOL,
+            account: protocol,
+        },
+    )
+    .unwrap()
+    .isMember;
+    assert!(is_protocol);
+    let expected: Vec<(Address, [u8; 4], u64)> = vec![
+        (
+            protocol,
+            PufferProtocol::createStrategyCall::SELECTOR,
+            roles::DAO,
+        ),
+        (
+            protocol,
+            PufferProtocol::setStrategyWeightsCall::SELECTOR,
+            roles::DAO,
+        ),
+        (
+            protocol,
+            PufferProtocol::setNoOpAllowedCall::SELECTOR,
+            roles::DAO,
+        ),
+        (
+            protocol,
+            PufferProtocol::setCommitmentPriceCall::SELECTOR,
+            roles::DAO,
+        ),
+        (protocol, PufferProtocol::setFeesCall::SELECTOR, roles::DAO),
+        (
+            protocol,
+            PufferProtocol::setRegistrationLimitsCall::SELECTOR,
+            roles::DAO,
+        ),
+        (
+            protocol,
+            PufferProtocol::unpauseRegistrationsCall::SELECTOR,
+            roles::DAO,
+        ),
+        (
+            protocol,
+            PufferProtocol::pauseRegistrationsCall::SELECTOR,
+            roles::PAUSER,
+        ),
+        (gm, GuardianModule::addGuardianCall::SELECTOR, roles::DAO),
+        (gm, GuardianModule::removeGuardianCall::SELECTOR, roles::DAO),
+        (gm, GuardianModule::setThresholdCall::SELECTOR, roles::DAO),
+        (
+            gm,
+            GuardianModule::setAttestationVerifierCall::SELECTOR,
+            roles::DAO,
+        ),
+        (
+            deployment.address(names::ATTESTATION_VERIFIER).unwrap(),
+            puffer_chain::bindings::DevAttestationVerifier::setAttestationSignerCall::SELECTOR,
+            roles::DAO,
+        ),
+    ];
+    for (target, selector, role) in expected {
+        let got = call_decode(
+            &mut chain,
+            am,
+            &AccessManager::getTargetFunctionRoleCall {
+                target,
+                selector: selector.into(),
+            },
+        )
+        .unwrap();
+        assert_eq!(got, role, "role of selector {selector:?} on {target}");
+    }
+    let threshold = call_decode(&mut chain, gm, &GuardianModule::thresholdCall {}).unwrap();
+    assert_eq!(threshold, U256::from(1u64));
+    for name in [
+        names::STRATEGY_FACTORY,
+        names::STRATEGY_BEACON,
+        names::NO_RESTAKING_STRATEGY,
+    ] {
+        let a = deployment.address(name).unwrap();
+        assert!(!chain.code(a).unwrap().is_empty(), "{name} has code");
     }
 }

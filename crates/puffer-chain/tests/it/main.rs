@@ -9,4 +9,6 @@ mod deploy;
 mod embedded;
 mod errors;
 mod fake_node;
+mod operator;
+mod operator_errors;
 mod scenario;

@@ -37,7 +37,11 @@ pub(crate) struct Outcome {
 }
 
 /// Blanks what legitimately differs between chains: the `since` timestamp in AccessManager's `RoleGranted`.
-fn normalise(address: Address, topics: &[B256], data: &Bytes) -> (Address, Vec<B256>, Bytes) {
+pub(crate) fn normalise(
+    address: Address,
+    topics: &[B256],
+    data: &Bytes,
+) -> (Address, Vec<B256>, Bytes) {
     let mut data = data.to_vec();
     if topics.first() == Some(&AccessManager::RoleGranted::SIGNATURE_HASH) && data.len() >= 64 {
         data[32..64].fill(0);

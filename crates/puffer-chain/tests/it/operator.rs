@@ -1,0 +1,394 @@
+//! The operator side on the embedded backend and on anvil: same state, same events.
+//!
+//! Deploy the full protocol with three guardians (threshold 2), register their enclave keys through the dev
+//! attestation verifier, deposit, create a restaking strategy through the timelock, register two validators
+//! (real puffer-keys bundles) in two strategies, sign with the guardians' enclave keys and provision in the
+//! schedule's order.
+
+use puffer_chain::{
+    Chain, DeployConfig, Deployer, Deployment, EmbeddedChain, Governance, GuardianChain, LogFilter,
+    NodeOperator, OperatorConfig, Staker,
+    alloy::{
+        primitives::{Address, B256, Bytes, U256},
+        signers::SignerSync,
+        sol_types::{SolEvent, SolValue},
+    },
+    bindings::{
+        DepositContract, DevAttestationVerifier, GuardianModule, IPufferProtocolTypes,
+        PufferProtocol,
+    },
+    contract::{call_decode, transact},
+    deploy::{NO_RESTAKING, names},
+    dev_signer, dev_signers,
+    operator::{sign_digest_sorted, strategy_name},
+};
+use puffer_keys::{
+    bls::SecretKey,
+    bundle::RegistrationBundle,
+    ecies::{EnclavePublicKey, EnclaveSecretKey},
+    network::Network,
+};
+
+use crate::{
+    anvil::Anvil,
+    scenario::{eth, normalise},
+};
+
+/// Everything compared between the backends.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Outcome {
+    contracts: Vec<(String, Address)>,
+    ids: Vec<U256>,
+    provisioned: Vec<U256>,
+    statuses: Vec<u8>,
+    deposit_balance: U256,
+    deposit_root: B256,
+    credentials: Vec<Bytes>,
+    events: Vec<(Address, Vec<B256>, Bytes)>,
+}
+
+thread_local! {
+    /// Bundles by validator index: ECIES encryption is randomised, so both backends must register the same ones.
+    static BUNDLES: std::cell::RefCell<Vec<RegistrationBundle>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Validator `i`'s bundle (BLS secret `i + 1`), split among `enclaves` with threshold 2; created once per thread.
+fn bundle(i: usize, credentials: [u8; 32], enclaves: &[EnclavePublicKey]) -> RegistrationBundle {
+    BUNDLES.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.len() <= i {
+            let mut secret = [0u8; 32];
+            secret[31] = u8::try_from(i + 1).unwrap();
+            let secret = SecretKey::from_bytes(&secret, "secret").unwrap();
+            let created =
+                RegistrationBundle::create(&secret, credentials, &Network::mainnet(), enclaves, 2)
+                    .unwrap();
+            cache.push(created);
+        }
+        cache[i].clone()
+    })
+}
+
+pub(crate) fn run(chain: &mut dyn Chain) -> (Deployment, Outcome) {
+    let keys = dev_signers(8);
+    let (deployer, dao, noop, staker, attester) =
+        (&keys[0], &keys[1], &keys[2], &keys[3], &keys[7]);
+    let guardians = &keys[4..7];
+    let enclaves: Vec<_> = (20..23).map(dev_signer).collect();
+    for key in &keys {
+        chain.set_balance(key.address(), eth(1_000)).unwrap();
+    }
+    let operator = OperatorConfig::dev(
+        attester.address(),
+        guardians.iter().map(|g| g.address()).collect(),
+    );
+    let deployment = Deployer::full(DeployConfig::dev(dao.address()), operator)
+        .deploy(chain, deployer)
+        .unwrap();
+    let protocol = deployment.protocol().unwrap();
+    let gm = deployment.guardian_module().unwrap();
+    let verifier = deployment.address(names::ATTESTATION_VERIFIER).unwrap();
+
+    // Enclave keys, vouched for by the dev attestation signer (SGX/TDX not verified on dev chains).
+    for (guardian, enclave) in guardians.iter().zip(&enclaves) {
+        let report = Bytes::from_static(b"dev enclave");
+        let digest = call_decode(
+            chain,
+            verifier,
+            &DevAttestationVerifier::attestationDigestCall {
+                guardian: guardian.address(),
+                enclaveKey: enclave.address(),
+                evidenceHash: puffer_chain::alloy::primitives::keccak256(&report),
+            },
+        )
+        .unwrap();
+        let sig = attester.sign_hash_sync(&digest).unwrap();
+        let evidence = (report, Bytes::from(sig.as_bytes().to_vec())).abi_encode_params();
+        transact(
+            chain,
+            guardian,
+            gm,
+            &GuardianModule::registerEnclaveKeyCall {
+                enclaveKey: enclave.address(),
+                evidence: evidence.into(),
+            },
+            U256::ZERO,
+        )
+        .unwrap();
+    }
+
+    Staker::new(staker.clone(), &deployment)
+        .unwrap()
+        .deposit(chain, eth(100))
+        .unwrap();
+
+    let restaked = strategy_name("RESTAKED").unwrap();
+    let mut governance = Governance::new(dao.clone(), &deployment).unwrap();
+    governance
+        .enact(
+            chain,
+            protocol,
+            &PufferProtocol::createStrategyCall {
+                name: restaked,
+                config: IPufferProtocolTypes::StrategyConfig {
+                    avsSet: vec![],
+                    allowedNoOps: vec![noop.address()],
+                    commissionBps: 1_000,
+                },
+            },
+        )
+        .unwrap();
+    governance
+        .enact(
+            chain,
+            protocol,
+            &PufferProtocol::setStrategyWeightsCall {
+                names: vec![NO_RESTAKING, restaked],
+                weights: vec![U256::from(1u64), U256::from(1u64)],
+            },
+        )
+        .unwrap();
+
+    // Two validators, one per strategy, with real bundles split among the three enclave keys (threshold 2).
+    let enclave_pubkeys: Vec<_> = enclaves
+        .iter()
+        .map(|k| {
+            EnclaveSecretKey::from_bytes(k.to_bytes().as_slice())
+                .unwrap()
+                .public_key()
+        })
+        .collect();
+    let noop_client = NodeOperator::new(noop.clone(), &deployment).unwrap();
+    let mut ids = Vec::new();
+    let mut credentials = Vec::new();
+    for (i, strategy) in [NO_RESTAKING, restaked].into_iter().enumerate() {
+        let view = call_decode(
+            chain,
+            protocol,
+            &PufferProtocol::strategyCall { name: strategy },
+        )
+        .unwrap();
+        credentials.push(Bytes::from(view.withdrawalCredentials.to_vec()));
+        let bundle = bundle(i, view.withdrawalCredentials.0, &enclave_pubkeys);
+        ids.push(noop_client.register(chain, &bundle, strategy, 12).unwrap());
+    }
+
+    // The guardians read the registrations and provision in the schedule's order.
+    let guardian_chain = GuardianChain::new(&deployment).unwrap();
+    let registrations = guardian_chain
+        .registrations(chain, deployment.deploy_block, None)
+        .unwrap();
+    assert_eq!(registrations.len(), 2);
+    let (set, threshold) = guardian_chain.guardian_set(chain).unwrap();
+    assert_eq!((set.len(), threshold), (3, 2));
+    let next = guardian_chain.next_validators(chain, 2).unwrap();
+    assert_eq!(next.len(), 2);
+    let relayer = &keys[5];
+    let mut provisioned = Vec::new();
+    for id in next {
+        let reg = registrations.iter().find(|r| r.validator_id == id).unwrap();
+        let root = guardian_chain.deposit_root(chain).unwrap();
+        let deadline = chain.timestamp().unwrap() + 3_600;
+        let digest = guardian_chain
+            .provision_digest(chain, id, &reg.data.pubkey, root, deadline)
+            .unwrap();
+        let sigs = sign_digest_sorted(&enclaves[..2], digest).unwrap();
+        provisioned.push(
+            guardian_chain
+                .provision_node(
+                    chain,
+                    relayer,
+                    &reg.data.pubkey,
+                    &reg.data.signature,
+                    root,
+                    deadline,
+                    sigs,
+                )
+                .unwrap(),
+        );
+    }
+    let statuses = ids
+        .iter()
+        .map(|id| noop_client.validator(chain, *id).unwrap().status)
+        .collect::<Vec<u8>>();
+
+    let deposit = deployment.deposit_contract().unwrap();
+    let deposit_balance = chain.balance(deposit).unwrap();
+    let deposit_root = guardian_chain.deposit_root(chain).unwrap();
+    let mut deposited_credentials: Vec<Bytes> = chain
+        .logs(&LogFilter::address(deposit, deployment.deploy_block))
+        .unwrap()
+        .iter()
+        .filter_map(|log| DepositContract::DepositEvent::decode_log(&log.inner).ok())
+        .map(|e| e.data.withdrawal_credentials)
+        .collect();
+    deposited_credentials.sort();
+    let mut expected_credentials = credentials.clone();
+    expected_credentials.sort();
+    assert_eq!(deposited_credentials, expected_credentials);
+
+    let addresses: Vec<Address> = deployment.contracts.values().copied().collect();
+    let events = chain
+        .logs(&LogFilter {
+            addresses,
+            from_block: deployment.deploy_block,
+            ..LogFilter::default()
+        })
+        .unwrap()
+        .iter()
+        .map(|log| normalise(log.address(), log.topics(), log.data()))
+        .collect();
+    let outcome = Outcome {
+        contracts: deployment.contracts.clone().into_iter().collect(),
+        ids,
+        provisioned,
+        statuses,
+        deposit_balance,
+        deposit_root,
+        credentials,
+        events,
+    };
+    (deployment, outcome)
+}
+
+#[test]
+fn embedded_operator_flow_provisions_both_validators() {
+    let mut chain = EmbeddedChain::new();
+    let (_, outcome) = run(&mut chain);
+    assert_eq!(outcome.deposit_balance, eth(64));
+    // PROVISIONED = 4.
+    assert_eq!(outcome.statuses, vec![4, 4]);
+    let mut provisioned = outcome.provisioned.clone();
+    provisioned.sort();
+    let mut ids = outcome.ids.clone();
+    ids.sort();
+    assert_eq!(provisioned, ids);
+}
+
+#[test]
+fn operator_flow_is_identical_on_embedded_and_anvil() {
+    let mut embedded = EmbeddedChain::new();
+    let (_, a) = run(&mut embedded);
+    let anvil = Anvil::start();
+    let mut rpc = anvil.chain();
+    let (_, b) = run(&mut rpc);
+    assert_eq!(a.contracts, b.contracts);
+    assert_eq!(a.events.len(), b.events.len());
+    for (i, (x, y)) in a.events.iter().zip(&b.events).enumerate() {
+        assert_eq!(x, y, "event {i}");
+    }
+    assert_eq!(a, b);
+}
+
+/// Batch provisioning under one `ProvisionNodes` approval (the digest is computed client-side: this checks it
+/// matches the contract's), and a skip under a `SkipProvisioning` approval.
+#[test]
+fn batch_provisioning_and_skip() {
+    let keys = dev_signers(8);
+    let mut chain = EmbeddedChain::with_funded(keys.iter().map(|k| k.address()), eth(1_000));
+    let chain = &mut chain;
+    let guardians = &keys[4..7];
+    let enclaves: Vec<_> = (20..23).map(dev_signer).collect();
+    let operator = OperatorConfig::dev(
+        keys[7].address(),
+        guardians.iter().map(|g| g.address()).collect(),
+    );
+    let deployment = Deployer::full(DeployConfig::dev(keys[1].address()), operator)
+        .deploy(chain, &keys[0])
+        .unwrap();
+    let gm = deployment.guardian_module().unwrap();
+    let verifier = deployment.address(names::ATTESTATION_VERIFIER).unwrap();
+    for (guardian, enclave) in guardians.iter().zip(&enclaves) {
+        let report = Bytes::from_static(b"dev enclave");
+        let digest = call_decode(
+            chain,
+            verifier,
+            &DevAttestationVerifier::attestationDigestCall {
+                guardian: guardian.address(),
+                enclaveKey: enclave.address(),
+                evidenceHash: puffer_chain::alloy::primitives::keccak256(&report),
+            },
+        )
+        .unwrap();
+        let sig = keys[7].sign_hash_sync(&digest).unwrap();
+        let evidence = (report, Bytes::from(sig.as_bytes().to_vec())).abi_encode_params();
+        transact(
+            chain,
+            guardian,
+            gm,
+            &GuardianModule::registerEnclaveKeyCall {
+                enclaveKey: enclave.address(),
+                evidence: evidence.into(),
+            },
+            U256::ZERO,
+        )
+        .unwrap();
+    }
+    Staker::new(keys[3].clone(), &deployment)
+        .unwrap()
+        .deposit(chain, eth(100))
+        .unwrap();
+    let protocol = deployment.protocol().unwrap();
+    let noop = NodeOperator::new(keys[2].clone(), &deployment).unwrap();
+    let cost = noop.registration_cost(chain, 12).unwrap();
+    for tag in 1..=3u8 {
+        let data = IPufferProtocolTypes::ValidatorData {
+            pubkey: vec![tag; 48].into(),
+            signature: vec![tag; 96].into(),
+            depositDataRoot: B256::ZERO,
+            pubkeyShares: vec![tag; 3 * 48].into(),
+            encryptedShares: vec![tag; 3 * 129].into(),
+            enclaveEvidence: Bytes::new(),
+        };
+        transact(
+            chain,
+            &keys[2],
+            protocol,
+            &PufferProtocol::registerValidatorKeyCall {
+                strategy_: NO_RESTAKING,
+                data,
+                months: U256::from(12u64),
+            },
+            cost,
+        )
+        .unwrap();
+    }
+    let g = GuardianChain::new(&deployment).unwrap();
+    let deadline = chain.timestamp().unwrap() + 3_600;
+
+    // Skip the first registration; the batch then takes the other two.
+    let digest = g.skip_digest(chain, U256::ZERO, deadline).unwrap();
+    let sigs = sign_digest_sorted(&enclaves, digest).unwrap();
+    g.skip_provisioning(chain, &keys[5], U256::ZERO, deadline, sigs)
+        .unwrap();
+    assert_eq!(
+        noop.validator(chain, U256::ZERO).unwrap().status,
+        3,
+        "SKIPPED"
+    );
+
+    let next = g.next_validators(chain, 2).unwrap();
+    assert_eq!(next, vec![U256::from(1u64), U256::from(2u64)]);
+    let pubkeys: Vec<Vec<u8>> = vec![vec![2u8; 48], vec![3u8; 48]];
+    let refs: Vec<&[u8]> = pubkeys.iter().map(Vec::as_slice).collect();
+    let root = g.deposit_root(chain).unwrap();
+    let digest = g.batch_digest(chain, &next, &refs, root, deadline).unwrap();
+    let sigs = sign_digest_sorted(&enclaves[1..], digest).unwrap();
+    let batch = pubkeys
+        .iter()
+        .map(|pk| IPufferProtocolTypes::ValidatorKey {
+            pubkey: pk.clone().into(),
+            signature: vec![pk[0]; 96].into(),
+        })
+        .collect();
+    let ids = g
+        .provision_nodes(chain, &keys[5], batch, root, deadline, sigs)
+        .unwrap();
+    assert_eq!(ids, next);
+    assert_eq!(
+        chain
+            .balance(deployment.deposit_contract().unwrap())
+            .unwrap(),
+        eth(64)
+    );
+}
