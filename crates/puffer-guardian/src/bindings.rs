@@ -1,9 +1,4 @@
-//! `sol!` bindings this crate needs beyond `puffer_chain::bindings`: the SpurtReporter (reports, exits and
-//! activations processing).
-#![allow(missing_docs, clippy::too_many_arguments, unreachable_pub)]
+//! The SpurtReporter bindings this crate uses (re-exported from `puffer_chain::bindings`, so report structs are
+//! the very types `puffer_chain::SpurtReports::post` takes).
 
-alloy::sol!(
-    #[sol(all_derives)]
-    SpurtReporter,
-    "../puffer-contracts/artifacts/SpurtReporter.json"
-);
+pub use puffer_chain::bindings::{ISpurtReporterTypes, SpurtReporter};

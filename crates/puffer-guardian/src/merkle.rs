@@ -173,4 +173,38 @@ mod tests {
         assert_eq!(tree.root(), hash_pair(a, b));
         assert_eq!(tree.proof(a), Some(vec![b]));
     }
+
+    #[test]
+    fn same_roots_proofs_and_leaves_as_the_chain_layer() {
+        // puffer-chain's tree and leaves are checked against the contracts (claims, processExits/Activations).
+        for n in 0..20u64 {
+            let leaves: Vec<B256> = (0..n)
+                .map(|i| exit_leaf(2, U256::from(i), U256::from(i * 7), (i % 4) as u8))
+                .collect();
+            let ours = MerkleTree::new(leaves.clone());
+            let theirs = puffer_chain::MerkleTree::new(leaves.clone());
+            assert_eq!(ours.root(), theirs.root());
+            for leaf in &leaves {
+                assert_eq!(ours.proof(*leaf), theirs.proof(*leaf));
+            }
+        }
+        let (s, node) = (Address::repeat_byte(4), Address::repeat_byte(5));
+        assert_eq!(
+            rewards_leaf(s, 9, node, U256::from(3)),
+            puffer_chain::report::claim_leaf(s, 9, node, U256::from(3))
+        );
+        assert_eq!(
+            exit_leaf(9, U256::from(1), U256::from(2), 3),
+            puffer_chain::report::exit_leaf(
+                9,
+                U256::from(1),
+                U256::from(2),
+                puffer_chain::ExitReason::AvsSlashing
+            )
+        );
+        assert_eq!(
+            activation_leaf(9, U256::from(1)),
+            puffer_chain::report::activation_leaf(9, U256::from(1))
+        );
+    }
 }

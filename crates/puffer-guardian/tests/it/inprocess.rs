@@ -175,3 +175,119 @@ fn partial_exits_combine_into_the_validators_signature() {
     let _ = GUARDIANS;
     let _: Address = guardians[0].operator();
 }
+
+#[test]
+fn report_is_posted_by_quorum_then_activation_processed_and_noop_claims() {
+    use puffer_chain::{Chain, SpurtReports};
+    use puffer_guardian::{
+        SpurtInputs, build_report,
+        report::{StrategyInput, ValidatorInput},
+    };
+
+    let mut net = Net::new();
+    let b = net.bundle(5);
+    let id = net.register(&b);
+    let guardians = net.guardians();
+    net.record_all(&guardians);
+    let peers = peers(&guardians);
+    let facts = net.facts();
+    peers.set_facts(facts.clone());
+    let request = SignRequest::Provision {
+        validator_ids: vec![id],
+        deposit_root: facts.deposit_root,
+        deadline: facts.now + 600,
+    };
+    let (blob, _) = block_on(gather_signatures(&guardians[2], &peers, &request, &facts)).unwrap();
+    let relayer = net.relayer().clone();
+    net.view
+        .guardian_chain
+        .provision_nodes(
+            &mut net.chain,
+            &relayer,
+            keys_of(&guardians[2], &[id]),
+            facts.deposit_root,
+            facts.now + 600,
+            blob,
+        )
+        .unwrap();
+
+    // The spurt ends; the validator is active with 0.01 ETH of rewards skimmed to the pod.
+    let reports = SpurtReports::new(&net.deployment).unwrap();
+    net.chain.advance_time(8 * 86_400).unwrap();
+    net.chain.mine().unwrap();
+    assert!(reports.clock(&mut net.chain).unwrap().report_due());
+    let strategies = reports.strategies(&mut net.chain).unwrap();
+    let wc = net.credentials(strategies[0].0);
+    let pod = Address::from_slice(&wc[12..]);
+    let rewards = crate::harness::eth(1) / U256::from(100u64);
+    net.chain.set_balance(pod, rewards).unwrap();
+    let inputs = SpurtInputs {
+        spurt: 0,
+        ethereum_validators: 1_000_000,
+        strategies: strategies
+            .iter()
+            .map(|(_, address)| StrategyInput {
+                address: *address,
+                restaking: false,
+                commission_bps: 0,
+                avs_revenue_wei: U256::ZERO,
+            })
+            .collect(),
+        validators: vec![ValidatorInput {
+            validator_id: id,
+            strategy_index: 0,
+            owner: net.keys[2].address(),
+            active: true,
+            balance_gwei: 32_000_000_000,
+            rewards_wei: rewards,
+            activated: true,
+            exit: None,
+        }],
+    };
+    let facts = net.facts();
+    assert_eq!(facts.reporter, Some(reports.address()));
+    peers.set_facts(facts.clone());
+    let build = build_report(&inputs, facts.now + 600);
+    for g in &guardians {
+        g.record_report(&build_report(&inputs, 0)).unwrap();
+    }
+    // The locally computed digest is the contract's.
+    assert_eq!(
+        puffer_guardian::digest::report(facts.chain_id, reports.address(), &build.report),
+        reports.digest(&mut net.chain, &build.report).unwrap()
+    );
+    let request = SignRequest::Report {
+        report: puffer_chain::alloy::sol_types::SolValue::abi_encode(&build.report).into(),
+    };
+    let (blob, _) = block_on(gather_signatures(&guardians[0], &peers, &request, &facts)).unwrap();
+    reports
+        .post(&mut net.chain, &relayer, &build.report, blob)
+        .unwrap();
+
+    let trees = guardians[3].trees(0).unwrap().unwrap();
+    let activation = &trees.activations[0];
+    reports
+        .process_activations(
+            &mut net.chain,
+            &relayer,
+            0,
+            vec![activation.validator_id],
+            vec![activation.proof.clone()],
+        )
+        .unwrap();
+    assert_eq!(net.status(id), 5, "ACTIVE");
+
+    let claim = &trees.strategies[0].claims[0];
+    assert_eq!(claim.node, net.keys[2].address());
+    let before = net.chain.balance(claim.node).unwrap();
+    net.noop()
+        .claim(
+            &mut net.chain,
+            trees.strategies[0].strategy,
+            0,
+            claim.amount_wei,
+            claim.proof.clone(),
+        )
+        .unwrap();
+    assert_eq!(net.chain.balance(claim.node).unwrap(), before + rewards);
+}
