@@ -1,8 +1,9 @@
 //! The guardian's protocol rules in one place, free of HTTP and timers: [`Guardian`] records registrations
 //! with their custody verdicts, and answers [`SignRequest`]s — its own and its peers' — only when its own view
 //! ([`ChainFacts`] read from its own node, plus what it recorded) says the protocol allows it. Every signature
-//! goes through the signing ledger first: it is recorded durably before it is released, and a different
-//! still-valid signature for the same (kind, id) is refused ([`GuardianError::ConflictingSignature`]).
+//! goes through the signing ledger first: it is recorded durably before it is released, and a signature of
+//! different content for the same (kind, id) is refused while the earlier one is still valid (for reports:
+//! ever) ([`GuardianError::ConflictingSignature`]). The same content under a new deadline is not a conflict.
 
 use std::sync::{Arc, Mutex};
 
@@ -702,9 +703,12 @@ impl Guardian {
                     identical = Some(rec.response.clone());
                     continue;
                 }
+                // The same content under another deadline conflicts with nothing (the contract takes it at most
+                // once); different content only once the earlier signature can no longer be used, and never for
+                // reports.
                 let expired = rec.valid_until < facts.now;
                 let allowed =
-                    expired && (rec.content == planned.content || planned.new_content_after_expiry);
+                    rec.content == planned.content || (expired && planned.new_content_after_expiry);
                 if !allowed {
                     return Err(GuardianError::ConflictingSignature {
                         kind: request.kind(),

@@ -242,23 +242,32 @@ fn conflicting_signature_refused_after_restart_from_the_same_database() {
     assert_eq!(guardians[0].verdict(id).unwrap(), Some(Verdict::Approve));
     // The identical request gets the same signature back.
     assert_eq!(guardians[0].respond(&first, &facts).unwrap(), signed);
-    // Another deadline while the first is valid: refused.
+    // The same approval under another deadline conflicts with nothing.
     let second = SignRequest::Provision {
         validator_ids: vec![id],
         deposit_root: facts.deposit_root,
         deadline: facts.now + 900,
     };
-    let err = guardians[0].respond(&second, &facts).unwrap_err();
+    guardians[0].respond(&second, &facts).unwrap();
+    // Another deposit root (the deposit contract moved) while the first approvals are valid: refused.
+    let mut moved = facts.clone();
+    moved.deposit_root = B256::repeat_byte(9);
+    let other_root = SignRequest::Provision {
+        validator_ids: vec![id],
+        deposit_root: moved.deposit_root,
+        deadline: facts.now + 600,
+    };
+    let err = guardians[0].respond(&other_root, &moved).unwrap_err();
     assert!(
         matches!(err, GuardianError::ConflictingSignature { .. }),
         "{err}"
     );
-    // Once the first expired it can never be used, so a fresh approval is allowed.
-    let mut later = facts.clone();
-    later.now = facts.now + 601;
+    // Once they expired they can never be used, so a fresh approval is allowed.
+    let mut later = moved.clone();
+    later.now = facts.now + 901;
     let third = SignRequest::Provision {
         validator_ids: vec![id],
-        deposit_root: facts.deposit_root,
+        deposit_root: moved.deposit_root,
         deadline: later.now + 600,
     };
     guardians[0].respond(&third, &later).unwrap();
@@ -369,6 +378,6 @@ fn provisioning_requests_outside_the_rules_are_refused() {
         SignRequest::Report {
             report: vec![1, 2, 3].into(),
         },
-        "SpurtReporter",
+        "does not decode",
     );
 }
