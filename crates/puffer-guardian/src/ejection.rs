@@ -11,7 +11,7 @@ use puffer_beacon::{
     types::{Balance, ValidatorStatus},
 };
 
-use crate::{error::Result, report::ExitReason};
+use crate::{error::Result, report::ExitReason, util::join_all};
 
 /// Balances asked per request in a scan (the simulated node and real ones take POST bodies of this size).
 pub const SCAN_BATCH: usize = 10_000;
@@ -62,30 +62,6 @@ pub async fn scan_balances<B: BeaconNode>(beacon: &B, indices: &[u64]) -> Result
         out.extend(result?);
     }
     Ok(out)
-}
-
-/// Polls futures concurrently on the current task (no extra dependency).
-async fn join_all<F: std::future::Future>(futures: impl IntoIterator<Item = F>) -> Vec<F::Output> {
-    let mut pinned: Vec<std::pin::Pin<Box<F>>> = futures.into_iter().map(Box::pin).collect();
-    let mut outputs: Vec<Option<F::Output>> = pinned.iter().map(|_| None).collect();
-    std::future::poll_fn(|cx| {
-        let mut pending = false;
-        for (f, out) in pinned.iter_mut().zip(outputs.iter_mut()) {
-            if out.is_none() {
-                match f.as_mut().poll(cx) {
-                    std::task::Poll::Ready(v) => *out = Some(v),
-                    std::task::Poll::Pending => pending = true,
-                }
-            }
-        }
-        if pending {
-            std::task::Poll::Pending
-        } else {
-            std::task::Poll::Ready(())
-        }
-    })
-    .await;
-    outputs.into_iter().flatten().collect()
 }
 
 #[cfg(test)]

@@ -26,6 +26,7 @@
 
 pub mod bindings;
 pub mod custody;
+pub mod daemon;
 pub mod digest;
 pub mod duties;
 pub mod ejection;
@@ -35,6 +36,7 @@ pub mod merkle;
 pub mod quorum;
 pub mod report;
 pub mod store;
+mod util;
 pub mod view;
 
 pub use custody::{SkipReason, Verdict};

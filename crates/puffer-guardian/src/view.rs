@@ -18,6 +18,8 @@ pub struct ChainView {
     pub protocol: Address,
     /// GuardianModule.
     pub guardian_module: Address,
+    /// PufferPool (funds provisioning).
+    pub pool: Address,
     /// SpurtReporter, when the deployment has one.
     pub reporter: Option<Address>,
     /// Where log scans start.
@@ -34,6 +36,7 @@ impl ChainView {
             guardian_chain: GuardianChain::new(deployment)?,
             protocol: deployment.protocol()?,
             guardian_module: deployment.guardian_module()?,
+            pool: deployment.pool()?,
             reporter: deployment.contracts.get("SpurtReporter").copied(),
             deploy_block: deployment.deploy_block,
         })
@@ -65,6 +68,18 @@ impl ChainView {
             deposit_root: self.guardian_chain.deposit_root(chain)?,
             next_validators: self.guardian_chain.next_validators(chain, lookahead)?,
         })
+    }
+
+    /// ETH the pool can provision with now (`availableETH()`).
+    ///
+    /// # Errors
+    /// Chain errors.
+    pub fn available_eth(&self, chain: &mut dyn Chain) -> Result<alloy::primitives::U256> {
+        Ok(call_decode(
+            chain,
+            self.pool,
+            &puffer_chain::bindings::PufferPool::availableETHCall {},
+        )?)
     }
 
     /// A strategy's withdrawal credentials (`0x01 ‖ 0…0 ‖ pod`).
