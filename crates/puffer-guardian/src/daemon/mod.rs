@@ -1,0 +1,830 @@
+//! The daemon (`puffer guardian run`): the library's rules driven by timers against an Ethereum node (RPC) and a
+//! beacon node (HTTP), with a redb database, an authenticated peer API and metrics.
+//!
+//! One loop per guardian, every `poll_millis` (doubling up to 30 s after a failed step): read the chain view;
+//! custody-check new registrations; provision (or skip) the schedule's next validators through a peer quorum;
+//! once per beacon epoch scan the balances of the provisioned validators and eject (partial exits gathered,
+//! verified, combined, submitted to the beacon node); when a spurt is due, compute the report, gather a quorum
+//! and post it, then process its activations. Any guardian may submit; duplicates revert harmlessly.
+
+pub mod auth;
+pub mod config;
+pub mod metrics;
+pub mod server;
+
+use std::{
+    collections::BTreeMap,
+    future::Future,
+    net::SocketAddr,
+    path::Path,
+    pin::Pin,
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
+
+use alloy::{
+    primitives::{Address, B256, U256},
+    signers::local::PrivateKeySigner,
+};
+use puffer_beacon::{
+    BeaconClient, BeaconNode, BlockId, StateId, ValidatorId,
+    types::{Spec, ValidatorStatus},
+};
+use puffer_chain::{
+    Chain, Deployment, RpcChain, SpurtReports,
+    bindings::{IPufferProtocolTypes::ValidatorKey, PufferProtocol},
+    contract::call_decode,
+};
+use puffer_keys::network::Network;
+use tokio::{net::TcpListener, sync::watch, task::JoinHandle};
+use tracing::{debug, info, warn};
+
+use self::{
+    config::DaemonConfig,
+    metrics::Metrics,
+    server::{ApiState, FactsSource, HttpPeers},
+};
+use crate::{
+    custody::Verdict,
+    duties::{ChainFacts, EjectionCandidate, Guardian, GuardianParams, SignRequest},
+    ejection,
+    enclave::{Enclave, SealedEnclave},
+    error::{GuardianError, Result},
+    quorum::{gather_exit, gather_signatures},
+    report::{SpurtInputs, StrategyInput, ValidatorInput, build_report},
+    store::{RedbStore, Store, Table, get_json, put_json},
+    view::ChainView,
+};
+
+/// Validators of the schedule looked at per round.
+pub const LOOKAHEAD: u64 = 8;
+/// Deadlines are the end of the current 60-second bucket plus this: every guardian reading the chain in the
+/// same minute asks for the same deadline, and a deadline always leaves at least this long to submit.
+pub const DEADLINE_SLACK_SECS: u64 = 300;
+
+/// The deadline guardians use for approvals asked at chain time `now`.
+pub fn deadline_for(now: u64) -> u64 {
+    (now / 60 + 1) * 60 + DEADLINE_SLACK_SECS
+}
+
+type SharedChain = Arc<Mutex<RpcChain>>;
+
+async fn with_chain<T: Send + 'static>(
+    chain: &SharedChain,
+    f: impl FnOnce(&mut RpcChain) -> Result<T> + Send + 'static,
+) -> Result<T> {
+    let chain = chain.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut c = chain
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        f(&mut c)
+    })
+    .await
+    .map_err(|e| GuardianError::Refused(format!("chain task failed: {e}")))?
+}
+
+struct RpcFacts {
+    chain: SharedChain,
+    view: ChainView,
+}
+
+impl FactsSource for RpcFacts {
+    fn facts(&self) -> Pin<Box<dyn Future<Output = Result<ChainFacts>> + Send + '_>> {
+        let view = self.view.clone();
+        Box::pin(with_chain(&self.chain, move |c| view.facts(c, LOOKAHEAD)))
+    }
+}
+
+/// A running daemon.
+#[derive(Debug)]
+pub struct DaemonHandle {
+    /// Where the peer API listens.
+    pub listen: SocketAddr,
+    /// Where the separate metrics endpoint listens, if configured.
+    pub metrics_listen: Option<SocketAddr>,
+    /// The guardian's operator address.
+    pub operator: Address,
+    /// Metrics.
+    pub metrics: Arc<Metrics>,
+    tasks: Vec<JoinHandle<()>>,
+    shutdown: watch::Sender<bool>,
+}
+
+impl DaemonHandle {
+    /// Stops every task at once, wherever it is (the `kill -9` of tests): nothing is flushed beyond what the
+    /// database already committed.
+    pub fn abort(self) {
+        for t in &self.tasks {
+            t.abort();
+        }
+    }
+
+    /// Asks the loop to stop after its current step and waits for every task.
+    pub async fn shutdown(self) {
+        let _ = self.shutdown.send(true);
+        for t in self.tasks {
+            let _ = t.await;
+        }
+    }
+
+    /// Waits for the daemon's tasks (they end on shutdown only).
+    pub async fn wait(self) {
+        for t in self.tasks {
+            let _ = t.await;
+        }
+    }
+}
+
+fn read_secret_file(path: &Path, what: &str) -> Result<String> {
+    std::fs::read_to_string(path)
+        .map(|s| s.trim().to_owned())
+        .map_err(|source| GuardianError::Io {
+            path: format!("{what} {}", path.display()),
+            source,
+        })
+}
+
+/// Reads the operator key file (0x-hex).
+///
+/// # Errors
+/// [`GuardianError::Io`] or [`GuardianError::Config`] naming the file.
+pub fn read_operator_key(path: &Path) -> Result<PrivateKeySigner> {
+    let text = read_secret_file(path, "operator key")?;
+    text.parse::<PrivateKeySigner>()
+        .map_err(|e| GuardianError::Config(format!("operator key {}: {e}", path.display())))
+}
+
+/// The beacon network (signing domains) from the node.
+///
+/// # Errors
+/// Beacon errors.
+pub async fn network_from_beacon<B: BeaconNode>(beacon: &B) -> Result<(Network, Spec, u64)> {
+    let genesis = beacon.genesis().await?;
+    let spec = beacon.spec().await?;
+    let network = Network {
+        name: "beacon".into(),
+        genesis_fork_version: genesis.genesis_fork_version.0,
+        capella_fork_version: spec.capella_fork_version.0,
+        genesis_validators_root: genesis.genesis_validators_root.0,
+    };
+    Ok((network, spec, genesis.genesis_time))
+}
+
+/// Starts a daemon: opens the enclave and the database, connects, binds, spawns the API and the loop.
+///
+/// # Errors
+/// Configuration, enclave, database, connection and bind errors, each naming the bad value.
+pub async fn start(config: DaemonConfig) -> Result<DaemonHandle> {
+    let operator = read_operator_key(&config.operator_key_file)?;
+    let passphrase = match &config.enclave_passphrase_file {
+        Some(p) => read_secret_file(p, "enclave passphrase")?,
+        None => std::env::var("PUFFER_GUARDIAN_ENCLAVE_PASSPHRASE").map_err(|_| {
+            GuardianError::Config(
+                "no enclave passphrase: set enclave_passphrase_file or PUFFER_GUARDIAN_ENCLAVE_PASSPHRASE".into(),
+            )
+        })?,
+    };
+    let enclave_path = config.enclave_file.clone();
+    let enclave = tokio::task::spawn_blocking(move || {
+        SealedEnclave::open(&enclave_path, passphrase.as_bytes())
+    })
+    .await
+    .map_err(|e| GuardianError::Refused(e.to_string()))??;
+    std::fs::create_dir_all(&config.data_dir).map_err(|source| GuardianError::Io {
+        path: config.data_dir.display().to_string(),
+        source,
+    })?;
+    let store: Arc<dyn Store> = Arc::new(RedbStore::open(&config.data_dir.join("guardian.redb"))?);
+    let deployment = Deployment::read(&config.deployment)?;
+    let rpc_url = config.rpc_url.clone();
+    let chain = tokio::task::spawn_blocking(move || RpcChain::connect(&rpc_url))
+        .await
+        .map_err(|e| GuardianError::Refused(e.to_string()))??;
+    let chain_id = chain.chain_id();
+    let chain: SharedChain = Arc::new(Mutex::new(chain));
+    let view = ChainView::new(&deployment)?;
+    let reports = SpurtReports::new(&deployment).ok();
+    let beacon = BeaconClient::new(&config.beacon_url)?;
+    let (network, spec, genesis_time) = network_from_beacon(&beacon).await?;
+    let metrics = Arc::new(Metrics::default());
+    let guardian = Arc::new(Guardian::new(
+        operator.address(),
+        Arc::new(enclave) as Arc<dyn Enclave>,
+        store,
+        network.clone(),
+        GuardianParams::default(),
+    ));
+    let peers = HttpPeers::new(
+        operator.clone(),
+        chain_id,
+        config.peers.clone(),
+        metrics.clone(),
+    )?;
+    let state = ApiState {
+        guardian: guardian.clone(),
+        facts: Arc::new(RpcFacts {
+            chain: chain.clone(),
+            view: view.clone(),
+        }),
+        metrics: metrics.clone(),
+    };
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| GuardianError::Io {
+            path: format!("listen {}", config.listen),
+            source,
+        })?;
+    let listen = listener.local_addr().map_err(|source| GuardianError::Io {
+        path: "listen".into(),
+        source,
+    })?;
+    let (shutdown, shutdown_rx) = watch::channel(false);
+    let mut tasks = Vec::new();
+    let app = server::router(state.clone());
+    tasks.push(tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, app).await {
+            warn!(error = %e, "API server stopped");
+        }
+    }));
+    let mut metrics_listen = None;
+    if let Some(addr) = config.metrics {
+        let l = TcpListener::bind(addr)
+            .await
+            .map_err(|source| GuardianError::Io {
+                path: format!("metrics {addr}"),
+                source,
+            })?;
+        metrics_listen = l.local_addr().ok();
+        let app: axum::Router = server::ops_router(state);
+        tasks.push(tokio::spawn(async move {
+            if let Err(e) = axum::serve(l, app).await {
+                warn!(error = %e, "metrics server stopped");
+            }
+        }));
+    }
+    info!(operator = %operator.address(), enclave = %guardian.enclave().address(), %listen, "guardian started");
+    let worker = Worker {
+        guardian,
+        chain,
+        view,
+        reports,
+        beacon,
+        peers,
+        metrics: metrics.clone(),
+        operator: operator.clone(),
+        spec,
+        genesis_time,
+        poll: Duration::from_millis(config.poll_millis.max(10)),
+        last_scan_epoch: None,
+    };
+    tasks.push(tokio::spawn(worker.run(shutdown_rx)));
+    Ok(DaemonHandle {
+        listen,
+        metrics_listen,
+        operator: operator.address(),
+        metrics,
+        tasks,
+        shutdown,
+    })
+}
+
+struct Worker {
+    guardian: Arc<Guardian>,
+    chain: SharedChain,
+    view: ChainView,
+    reports: Option<SpurtReports>,
+    beacon: BeaconClient,
+    peers: HttpPeers,
+    metrics: Arc<Metrics>,
+    operator: PrivateKeySigner,
+    spec: Spec,
+    genesis_time: u64,
+    poll: Duration,
+    last_scan_epoch: Option<u64>,
+}
+
+fn id_key(id: U256) -> String {
+    format!("{id:0>78}")
+}
+
+impl Worker {
+    async fn run(mut self, mut shutdown: watch::Receiver<bool>) {
+        let mut delay = self.poll;
+        loop {
+            match self.tick().await {
+                Ok(()) => {
+                    delay = self.poll;
+                    Metrics::set(&self.metrics.last_tick_unix, auth::unix_now());
+                }
+                Err(e) => {
+                    Metrics::inc(&self.metrics.loop_errors_total);
+                    warn!(error = %e, retry_in_ms = (delay * 2).as_millis() as u64, "guardian step failed");
+                    delay = (delay * 2).min(Duration::from_secs(30));
+                }
+            }
+            tokio::select! {
+                _ = tokio::time::sleep(delay) => {}
+                _ = shutdown.changed() => return,
+            }
+        }
+    }
+
+    async fn tick(&mut self) -> Result<()> {
+        let view = self.view.clone();
+        let facts = with_chain(&self.chain, move |c| view.facts(c, LOOKAHEAD))
+            .await
+            .inspect_err(|_| Metrics::inc(&self.metrics.rpc_errors_total))?;
+        if facts.index_of(self.guardian.operator()).is_none() {
+            return Err(GuardianError::Refused(format!(
+                "{} is not in the guardian set",
+                self.guardian.operator()
+            )));
+        }
+        let mut first_error = None;
+        let steps: [(&str, Result<()>); 4] = [
+            ("registrations", self.sync_registrations(&facts).await),
+            ("provisioning", self.provision(&facts).await),
+            ("ejection", self.eject(&facts).await),
+            ("report", self.report(&facts).await),
+        ];
+        for (step, result) in steps {
+            if let Err(e) = result {
+                warn!(step, error = %e, "step failed");
+                first_error.get_or_insert(e);
+            }
+        }
+        first_error.map_or(Ok(()), Err)
+    }
+
+    async fn sync_registrations(&self, facts: &ChainFacts) -> Result<()> {
+        let guardian = self.guardian.clone();
+        let view = self.view.clone();
+        let facts = facts.clone();
+        let genesis_fork_version = guardian.network().genesis_fork_version;
+        let (checked, failed) = with_chain(&self.chain, move |c| {
+            let from: u64 = get_json(&**guardian.store(), Table::Cursors, "registrations")?
+                .unwrap_or(view.deploy_block);
+            let latest = c.block_number()?;
+            if from > latest {
+                return Ok((0, 0));
+            }
+            let regs = view.guardian_chain.registrations(c, from, Some(latest))?;
+            let mut credentials: BTreeMap<B256, B256> = BTreeMap::new();
+            let (mut checked, mut failed) = (0, 0);
+            for reg in &regs {
+                let wc = match credentials.get(&reg.strategy) {
+                    Some(wc) => *wc,
+                    None => {
+                        let wc = view.withdrawal_credentials(c, reg.strategy)?;
+                        credentials.insert(reg.strategy, wc);
+                        wc
+                    }
+                };
+                let verdict =
+                    guardian.record_registration(reg, &facts, genesis_fork_version, wc)?;
+                checked += 1;
+                if !verdict.is_approve() {
+                    failed += 1;
+                }
+            }
+            put_json(
+                &**guardian.store(),
+                Table::Cursors,
+                "registrations",
+                &(latest + 1),
+            )?;
+            Ok((checked, failed))
+        })
+        .await?;
+        for _ in 0..checked {
+            Metrics::inc(&self.metrics.registrations_checked_total);
+        }
+        for _ in 0..failed {
+            Metrics::inc(&self.metrics.registrations_failed_custody_total);
+        }
+        Ok(())
+    }
+
+    async fn provision(&self, facts: &ChainFacts) -> Result<()> {
+        let Some(first) = facts.next_validators.first().copied() else {
+            return Ok(());
+        };
+        let deadline = deadline_for(facts.now);
+        match self.guardian.verdict(first)? {
+            None => Ok(()),
+            Some(Verdict::Skip { .. }) => {
+                let request = SignRequest::Skip {
+                    validator_id: first,
+                    deadline,
+                    complaint: self.guardian.share_complaint(first, facts)?,
+                };
+                let (blob, round) =
+                    gather_signatures(&self.guardian, &self.peers, &request, facts).await?;
+                self.count_bad(&round);
+                let view = self.view.clone();
+                let sender = self.operator.clone();
+                let sent = with_chain(&self.chain, move |c| {
+                    Ok(view
+                        .guardian_chain
+                        .skip_provisioning(c, &sender, first, deadline, blob)?)
+                })
+                .await;
+                match sent {
+                    Ok(()) => {
+                        Metrics::inc(&self.metrics.skipped_total);
+                        info!(validator = %first, "skipped");
+                    }
+                    Err(e) => {
+                        debug!(validator = %first, error = %e, "skip not submitted (another guardian's may have landed)")
+                    }
+                }
+                Ok(())
+            }
+            Some(Verdict::Approve) => {
+                let mut ids = Vec::new();
+                for id in &facts.next_validators {
+                    if ids.len() >= crate::duties::MAX_BATCH
+                        || self.guardian.verdict(*id)? != Some(Verdict::Approve)
+                    {
+                        break;
+                    }
+                    ids.push(*id);
+                }
+                // Only as many as the pool can fund now.
+                let view = self.view.clone();
+                let free = with_chain(&self.chain, move |c| view.available_eth(c))
+                    .await
+                    .unwrap_or(U256::ZERO);
+                let fundable = usize::try_from(free / crate::report::ETH_PER_VALIDATOR_WEI)
+                    .unwrap_or(usize::MAX);
+                ids.truncate(fundable);
+                if ids.is_empty() {
+                    return Ok(());
+                }
+                let request = SignRequest::Provision {
+                    validator_ids: ids.clone(),
+                    deposit_root: facts.deposit_root,
+                    deadline,
+                };
+                let (blob, round) =
+                    gather_signatures(&self.guardian, &self.peers, &request, facts).await?;
+                self.count_bad(&round);
+                let mut keys = Vec::with_capacity(ids.len());
+                for id in &ids {
+                    let data = self
+                        .guardian
+                        .registration(*id)?
+                        .ok_or(GuardianError::UnknownValidator(*id))?
+                        .validator_data()?;
+                    keys.push(ValidatorKey {
+                        pubkey: data.pubkey,
+                        signature: data.signature,
+                    });
+                }
+                let view = self.view.clone();
+                let sender = self.operator.clone();
+                let root = facts.deposit_root;
+                let sent = with_chain(&self.chain, move |c| {
+                    Ok(view
+                        .guardian_chain
+                        .provision_nodes(c, &sender, keys, root, deadline, blob)?)
+                })
+                .await;
+                match sent {
+                    Ok(done) => {
+                        for _ in &done {
+                            Metrics::inc(&self.metrics.provisioned_total);
+                        }
+                        info!(validators = ?done, "provisioned");
+                    }
+                    Err(e) => {
+                        debug!(error = %e, "provisioning not submitted (another guardian's may have landed)")
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn count_bad(&self, round: &crate::quorum::RoundReport) {
+        for _ in &round.bad {
+            Metrics::inc(&self.metrics.bad_peer_answers_total);
+        }
+    }
+
+    /// Beacon indices of the approved registrations, resolved by pubkey once and cached.
+    async fn beacon_indices(&self) -> Result<Vec<(U256, u64)>> {
+        let store = self.guardian.store().clone();
+        let mut known = Vec::new();
+        let mut unknown = Vec::new();
+        for reg in self.guardian.registrations()? {
+            if self.guardian.verdict(reg.validator_id)? != Some(Verdict::Approve) {
+                continue;
+            }
+            let key = format!("index/{}", id_key(reg.validator_id));
+            match get_json::<u64>(&*store, Table::Cursors, &key)? {
+                Some(i) => known.push((reg.validator_id, i)),
+                None => {
+                    let data = reg.validator_data()?;
+                    unknown.push((reg.validator_id, data.pubkey));
+                }
+            }
+        }
+        for chunk in unknown.chunks(ejection::SCAN_BATCH) {
+            let ids: Vec<ValidatorId> = chunk
+                .iter()
+                .filter_map(|(_, pk)| <[u8; 48]>::try_from(pk.as_ref()).ok())
+                .map(|pk| ValidatorId::Pubkey(pk.into()))
+                .collect();
+            let found = self
+                .beacon
+                .validators(StateId::Head, &ids, &[])
+                .await
+                .inspect_err(|_| Metrics::inc(&self.metrics.beacon_errors_total))?;
+            for v in found {
+                if let Some((id, _)) = chunk
+                    .iter()
+                    .find(|(_, pk)| pk.as_ref() == v.validator.pubkey.as_slice())
+                {
+                    put_json(
+                        &*store,
+                        Table::Cursors,
+                        &format!("index/{}", id_key(*id)),
+                        &v.index,
+                    )?;
+                    known.push((*id, v.index));
+                }
+            }
+        }
+        Ok(known)
+    }
+
+    async fn eject(&mut self, facts: &ChainFacts) -> Result<()> {
+        let head = self
+            .beacon
+            .header(BlockId::Head)
+            .await
+            .inspect_err(|_| Metrics::inc(&self.metrics.beacon_errors_total))?;
+        let epoch = head.header.message.slot / self.spec.slots_per_epoch.max(1);
+        if self.last_scan_epoch != Some(epoch) {
+            let indexed = self.beacon_indices().await?;
+            let by_index: BTreeMap<u64, U256> = indexed.iter().map(|(id, i)| (*i, *id)).collect();
+            let indices: Vec<u64> = by_index.keys().copied().collect();
+            let started = Instant::now();
+            let balances = ejection::scan_balances(&self.beacon, &indices)
+                .await
+                .inspect_err(|_| Metrics::inc(&self.metrics.beacon_errors_total))?;
+            Metrics::set(&self.metrics.scan_validators, indices.len() as u64);
+            Metrics::set(
+                &self.metrics.scan_millis,
+                started.elapsed().as_millis() as u64,
+            );
+            let low: Vec<ValidatorId> = balances
+                .iter()
+                .filter(|b| b.balance < self.guardian.params().ejection_balance_gwei)
+                .map(|b| ValidatorId::Index(b.index))
+                .collect();
+            if !low.is_empty() {
+                let records = self
+                    .beacon
+                    .validators(StateId::Head, &low, &[])
+                    .await
+                    .inspect_err(|_| Metrics::inc(&self.metrics.beacon_errors_total))?;
+                for v in records {
+                    let Some(id) = by_index.get(&v.index) else {
+                        continue;
+                    };
+                    let reason = ejection::ejection_reason(
+                        v.status,
+                        v.balance,
+                        self.guardian.params().ejection_balance_gwei,
+                        false,
+                        false,
+                    );
+                    if let Some(reason) = reason {
+                        self.guardian.record_ejection(&EjectionCandidate {
+                            validator_id: *id,
+                            validator_index: v.index,
+                            epoch: v.validator.activation_epoch,
+                            reason,
+                            submitted: false,
+                        })?;
+                    }
+                }
+            }
+            self.last_scan_epoch = Some(epoch);
+        }
+        for candidate in self
+            .guardian
+            .ejections()?
+            .into_iter()
+            .filter(|c| !c.submitted)
+        {
+            let request = SignRequest::Exit {
+                validator_id: candidate.validator_id,
+                validator_index: candidate.validator_index,
+                epoch: candidate.epoch,
+            };
+            let (exit, round) = match gather_exit(&self.guardian, &self.peers, &request, facts)
+                .await
+            {
+                Ok(v) => v,
+                Err(e) => {
+                    debug!(validator = %candidate.validator_id, error = %e, "no exit quorum yet");
+                    continue;
+                }
+            };
+            self.count_bad(&round);
+            match self.beacon.submit_voluntary_exit(&exit).await {
+                Ok(()) => {
+                    Metrics::inc(&self.metrics.exits_submitted_total);
+                    info!(validator = %candidate.validator_id, index = candidate.validator_index, reason = ?candidate.reason, "exit accepted by the beacon node");
+                    self.guardian
+                        .mark_ejection_submitted(candidate.validator_id)?;
+                }
+                Err(e) if e.to_string().contains("already exiting") => {
+                    self.guardian
+                        .mark_ejection_submitted(candidate.validator_id)?;
+                }
+                Err(e) => {
+                    Metrics::inc(&self.metrics.beacon_errors_total);
+                    warn!(validator = %candidate.validator_id, error = %e, "exit refused by the beacon node");
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn report(&self, facts: &ChainFacts) -> Result<()> {
+        let Some(reports) = self.reports.clone() else {
+            return Ok(());
+        };
+        let r = reports.clone();
+        let clock = with_chain(&self.chain, move |c| Ok(r.clock(c)?)).await?;
+        if !clock.report_due() {
+            return Ok(());
+        }
+        let spurt = clock.next_report;
+        let signed = self
+            .guardian
+            .store()
+            .get(Table::Ledger, &format!("report/{spurt}"))?
+            .is_some();
+        if !signed {
+            let inputs = self.spurt_inputs(spurt).await?;
+            self.guardian.record_report(&build_report(&inputs, 0))?;
+        }
+        let Some(trees) = self.guardian.trees(spurt)? else {
+            return Ok(());
+        };
+        let content: Option<alloy::primitives::Bytes> = get_json(
+            &**self.guardian.store(),
+            Table::Reports,
+            &format!("{spurt:020}/content"),
+        )?;
+        let Some(content) = content else {
+            return Ok(());
+        };
+        let mut report =
+            <crate::report::SpurtReport as alloy::sol_types::SolType>::abi_decode(&content)
+                .map_err(|e| GuardianError::Decode {
+                    what: format!("own report {spurt}"),
+                    reason: e.to_string(),
+                })?;
+        let deadline = deadline_for(facts.now);
+        report.deadline = U256::from(deadline);
+        let request = SignRequest::Report {
+            report: alloy::sol_types::SolValue::abi_encode(&report).into(),
+        };
+        let (blob, round) = gather_signatures(&self.guardian, &self.peers, &request, facts).await?;
+        self.count_bad(&round);
+        let sender = self.operator.clone();
+        let r = reports.clone();
+        let posted = with_chain(&self.chain, move |c| Ok(r.post(c, &sender, &report, blob)?)).await;
+        match posted {
+            Ok(_) => {
+                Metrics::inc(&self.metrics.reports_posted_total);
+                info!(spurt, "report posted");
+            }
+            Err(e) => {
+                debug!(spurt, error = %e, "report not posted (another guardian's may have landed)");
+                return Ok(());
+            }
+        }
+        for chunk in trees
+            .activations
+            .chunks(puffer_chain::report::MAX_EXITS_PER_CHUNK)
+        {
+            let ids = chunk.iter().map(|a| a.validator_id).collect();
+            let proofs = chunk.iter().map(|a| a.proof.clone()).collect();
+            let sender = self.operator.clone();
+            let r = reports.clone();
+            if let Err(e) = with_chain(&self.chain, move |c| {
+                Ok(r.process_activations(c, &sender, spurt, ids, proofs)?)
+            })
+            .await
+            {
+                debug!(spurt, error = %e, "activations not processed (maybe already)");
+            }
+        }
+        Ok(())
+    }
+
+    /// The report inputs at the spurt's end. v1 rules: reserves from the validators' effective balances (stable
+    /// between guardians reading a few seconds apart); consensus rewards, AVS revenue and exits are reported as 0
+    /// (see docs/guardian.md, not done).
+    async fn spurt_inputs(&self, spurt: u64) -> Result<SpurtInputs> {
+        let reports = self
+            .reports
+            .clone()
+            .ok_or_else(|| GuardianError::Refused("no reporter".into()))?;
+        let protocol = self.view.protocol;
+        let registrations = self.guardian.registrations()?;
+        let ids: Vec<U256> = registrations.iter().map(|r| r.validator_id).collect();
+        let (strategies, statuses) = with_chain(&self.chain, move |c| {
+            let mut strategies = Vec::new();
+            for (name, address) in reports.strategies(c)? {
+                let view = call_decode(c, protocol, &PufferProtocol::strategyCall { name })?;
+                strategies.push((name, address, view.restaking, view.commissionBps));
+            }
+            let mut statuses = BTreeMap::new();
+            for id in ids {
+                let v = call_decode(
+                    c,
+                    protocol,
+                    &PufferProtocol::validatorCall { validatorId: id },
+                )?;
+                statuses.insert(id, v.status);
+            }
+            Ok((strategies, statuses))
+        })
+        .await?;
+        let indexed: BTreeMap<U256, u64> = self.beacon_indices().await?.into_iter().collect();
+        let ids: Vec<ValidatorId> = indexed.values().map(|i| ValidatorId::Index(*i)).collect();
+        let records = if ids.is_empty() {
+            Vec::new()
+        } else {
+            self.beacon
+                .validators(StateId::Head, &ids, &[])
+                .await
+                .inspect_err(|_| Metrics::inc(&self.metrics.beacon_errors_total))?
+        };
+        let by_index: BTreeMap<u64, _> = records.into_iter().map(|v| (v.index, v)).collect();
+        let ethereum_validators = self
+            .beacon
+            .validators(StateId::Head, &[], &[ValidatorStatus::ActiveOngoing])
+            .await
+            .inspect_err(|_| Metrics::inc(&self.metrics.beacon_errors_total))?
+            .len() as u64;
+        let strategy_index: BTreeMap<B256, usize> = strategies
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.0, i))
+            .collect();
+        let mut validators = Vec::new();
+        for reg in registrations {
+            let status = statuses.get(&reg.validator_id).copied().unwrap_or_default();
+            if status != 4 && status != 5 {
+                continue; // only PROVISIONED / ACTIVE count
+            }
+            let Some(&strategy_index) = strategy_index.get(&reg.strategy) else {
+                continue;
+            };
+            let record = indexed.get(&reg.validator_id).and_then(|i| by_index.get(i));
+            let active = record.is_some_and(|v| {
+                matches!(
+                    v.status,
+                    ValidatorStatus::ActiveOngoing
+                        | ValidatorStatus::ActiveExiting
+                        | ValidatorStatus::ActiveSlashed
+                )
+            });
+            validators.push(ValidatorInput {
+                validator_id: reg.validator_id,
+                strategy_index,
+                owner: reg.owner,
+                active,
+                balance_gwei: record.map_or(0, |v| v.validator.effective_balance),
+                rewards_wei: U256::ZERO,
+                activated: active && status == 4,
+                exit: None,
+            });
+        }
+        let _ = self.genesis_time;
+        Ok(SpurtInputs {
+            spurt,
+            ethereum_validators,
+            strategies: strategies
+                .into_iter()
+                .map(|(_, address, restaking, commission)| StrategyInput {
+                    address,
+                    restaking,
+                    commission_bps: u64::try_from(commission).unwrap_or(0),
+                    avs_revenue_wei: U256::ZERO,
+                })
+                .collect(),
+            validators,
+        })
+    }
+}
