@@ -22,3 +22,17 @@ pub(crate) fn get_ok(url: &str, timeout: Duration) -> bool {
             .is_ok_and(|r| r.status().is_success())
     })
 }
+
+/// `GET url` as JSON.
+pub(crate) fn get_json(url: &str, timeout: Duration) -> anyhow::Result<serde_json::Value> {
+    let rt = runtime()?;
+    rt.block_on(async {
+        let client = reqwest::Client::builder().timeout(timeout).build()?;
+        let response = client.get(url).send().await?;
+        let status = response.status();
+        if !status.is_success() {
+            anyhow::bail!("GET {url} answered {status}");
+        }
+        Ok(response.json().await?)
+    })
+}

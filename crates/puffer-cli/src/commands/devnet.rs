@@ -205,7 +205,12 @@ fn process_marker(p: &ChildProcess) -> &'static str {
     if p.name == "anvil" { "anvil" } else { "puffer" }
 }
 
-fn spawn(dir: &Path, name: &str, program: &Path, args: &[String]) -> anyhow::Result<ChildProcess> {
+pub(crate) fn spawn(
+    dir: &Path,
+    name: &str,
+    program: &Path,
+    args: &[String],
+) -> anyhow::Result<ChildProcess> {
     let logs = dir.join("logs");
     std::fs::create_dir_all(&logs).with_context(|| format!("creating {}", logs.display()))?;
     let log = logs.join(format!("{name}.log"));

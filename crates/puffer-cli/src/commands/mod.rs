@@ -4,6 +4,7 @@ pub(crate) mod beacon_sim;
 pub(crate) mod devnet;
 pub(crate) mod devnet_guardians;
 pub(crate) mod gov;
+pub(crate) mod guardian;
 pub(crate) mod keys;
 pub(crate) mod noop;
 pub(crate) mod stake;

@@ -87,6 +87,35 @@ pub(crate) enum NoopCommand {
         #[command(flatten)]
         key: KeyArgs,
     },
+    /// What you can claim per growth spurt, with proofs fetched from the guardians and checked on chain.
+    #[command(
+        after_help = "Examples:\n  puffer noop rewards\n  puffer noop rewards --spurt 3 --json"
+    )]
+    Rewards {
+        /// Only this spurt (default: every reported spurt).
+        #[arg(long)]
+        spurt: Option<u64>,
+        /// Whose rewards (default: your account).
+        #[arg(long)]
+        owner: Option<Address>,
+        /// Guardian API to fetch trees from (default: the devnet's guardians, first that answers).
+        #[arg(long)]
+        guardian_url: Vec<String>,
+        #[command(flatten)]
+        key: KeyArgs,
+    },
+    /// Claim every unclaimed reward (or one spurt's) to your account.
+    #[command(after_help = "Examples:\n  puffer noop claim\n  puffer noop claim --spurt 3")]
+    Claim {
+        /// Only this spurt (default: every reported spurt).
+        #[arg(long)]
+        spurt: Option<u64>,
+        /// Guardian API to fetch trees from (default: the devnet's guardians, first that answers).
+        #[arg(long)]
+        guardian_url: Vec<String>,
+        #[command(flatten)]
+        key: KeyArgs,
+    },
     /// Exit a validator: sign a voluntary exit (EIP-7044) with its keystore and submit it to the beacon node.
     #[command(
         after_help = "Example:\n  puffer noop exit --keystore keys/keystore-m_12381_3600_0_0_0.json --password-file pw.txt"
@@ -352,6 +381,66 @@ pub(crate) fn run(args: NoopArgs) -> anyhow::Result<()> {
                 )
             })
         }
+        NoopCommand::Rewards {
+            spurt,
+            owner,
+            guardian_url,
+            key,
+        } => {
+            let owner = match owner {
+                Some(o) => o,
+                None => ctx.signer(&key, Role::NoOp)?.address(),
+            };
+            let rewards = claimable(&mut ctx, owner, spurt, &guardian_url)?;
+            out.emit(&rewards, || {
+                if rewards.is_empty() {
+                    return format!("no rewards for {owner} in the reported spurts");
+                }
+                let mut text = format!("rewards of {owner}");
+                for r in &rewards {
+                    let amount = U256::from_str_radix(&r.amount_wei, 10).unwrap_or_default();
+                    text.push_str(&format!(
+                        "\n  spurt {:<4} {:<14} {} ETH  {}",
+                        r.spurt,
+                        r.strategy_name,
+                        format_eth(amount),
+                        if r.claimed { "claimed" } else { "claimable" }
+                    ));
+                }
+                text
+            })
+        }
+        NoopCommand::Claim {
+            spurt,
+            guardian_url,
+            key,
+        } => {
+            let noop = NodeOperator::new(ctx.signer(&key, Role::NoOp)?, &ctx.deployment)?;
+            let rewards = claimable(&mut ctx, noop.address(), spurt, &guardian_url)?;
+            let mut claimed = Vec::new();
+            let mut total = U256::ZERO;
+            for r in rewards.into_iter().filter(|r| !r.claimed) {
+                let amount = U256::from_str_radix(&r.amount_wei, 10)?;
+                noop.claim(&mut ctx.chain, r.strategy, r.spurt, amount, r.proof.clone())?;
+                total += amount;
+                claimed.push(r);
+            }
+            out.emit(
+                &serde_json::json!({ "claimed": claimed, "totalWei": total.to_string() }),
+                || {
+                    if claimed.is_empty() {
+                        "nothing to claim".to_owned()
+                    } else {
+                        format!(
+                            "{} {} ETH in {} claims",
+                            out.good("claimed"),
+                            format_eth(total),
+                            claimed.len()
+                        )
+                    }
+                },
+            )
+        }
         NoopCommand::Exit {
             keystore,
             password_file,
@@ -397,6 +486,115 @@ pub(crate) fn run(args: NoopArgs) -> anyhow::Result<()> {
             )
         }
     }
+}
+
+/// One claim of a NoOp in one spurt's tree.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Reward {
+    spurt: u64,
+    strategy: Address,
+    strategy_name: String,
+    amount_wei: String,
+    claimed: bool,
+    proof: Vec<B256>,
+}
+
+/// The guardians' trees for `spurt`, from the first of `urls` that answers.
+fn fetch_trees(urls: &[String], spurt: u64) -> anyhow::Result<puffer_guardian::SpurtTrees> {
+    let mut last = None;
+    for url in urls {
+        let endpoint = format!("{}/rewards/{spurt}", url.trim_end_matches('/'));
+        match crate::cli::http::get_json(&endpoint, std::time::Duration::from_secs(2)) {
+            Ok(value) => {
+                return serde_json::from_value(value)
+                    .with_context(|| format!("{endpoint} did not answer a claims tree"));
+            }
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(last.unwrap_or_else(|| anyhow::anyhow!("no guardian URL: pass --guardian-url")))
+        .with_context(|| format!("no guardian published the trees of spurt {spurt}"))
+}
+
+/// `owner`'s claims in the reported spurts (or `only`), each proof checked against the strategy's on-chain root.
+fn claimable(
+    ctx: &mut Context,
+    owner: Address,
+    only: Option<u64>,
+    urls: &[String],
+) -> anyhow::Result<Vec<Reward>> {
+    let urls: Vec<String> = if urls.is_empty() {
+        ctx.devnet
+            .as_ref()
+            .map(|d| d.guardians.iter().map(|g| g.url.clone()).collect())
+            .unwrap_or_default()
+    } else {
+        urls.to_vec()
+    };
+    let next = puffer_chain::SpurtReports::new(&ctx.deployment)?
+        .clock(&mut ctx.chain)?
+        .next_report;
+    let spurts: Vec<u64> = match only {
+        Some(s) if s >= next => bail!("spurt {s} is not reported yet (reported: 0..{next})"),
+        Some(s) => vec![s],
+        None => (0..next).collect(),
+    };
+    let protocol = ctx.deployment.protocol()?;
+    let names = call_decode(
+        &mut ctx.chain,
+        protocol,
+        &PufferProtocol::strategyNamesCall {},
+    )?;
+    let mut rewards = Vec::new();
+    for spurt in spurts {
+        let trees = fetch_trees(&urls, spurt)?;
+        for strategy in trees.strategies {
+            for claim in strategy.claims.into_iter().filter(|c| c.node == owner) {
+                let root = call_decode(
+                    &mut ctx.chain,
+                    strategy.strategy,
+                    &puffer_chain::bindings::PufferStrategy::claimsRootCall {
+                        spurt: U256::from(spurt),
+                    },
+                )?;
+                let leaf = puffer_chain::report::claim_leaf(
+                    strategy.strategy,
+                    spurt,
+                    owner,
+                    claim.amount_wei,
+                );
+                if !puffer_chain::MerkleTree::verify(root, leaf, &claim.proof) {
+                    bail!(
+                        "the guardians' proof for {} ETH of spurt {spurt} does not match strategy {}'s on-chain root {root}",
+                        format_eth(claim.amount_wei),
+                        strategy.strategy
+                    );
+                }
+                let claimed = call_decode(
+                    &mut ctx.chain,
+                    strategy.strategy,
+                    &puffer_chain::bindings::PufferStrategy::isClaimedCall {
+                        spurt: U256::from(spurt),
+                        node: owner,
+                        amountWei: claim.amount_wei,
+                    },
+                )?;
+                rewards.push(Reward {
+                    spurt,
+                    strategy: strategy.strategy,
+                    strategy_name: names
+                        .get(strategy.strategy_index)
+                        .map(|n| name_text(*n))
+                        .unwrap_or_default(),
+                    amount_wei: claim.amount_wei.to_string(),
+                    claimed,
+                    proof: claim.proof,
+                });
+            }
+        }
+    }
+    Ok(rewards)
 }
 
 fn register(ctx: &mut Context, reg: RegisterArgs) -> anyhow::Result<()> {
