@@ -40,6 +40,10 @@ pub(crate) struct BeaconSimArgs {
     /// Slots per epoch.
     #[arg(long, default_value_t = 32)]
     slots_per_epoch: u64,
+    /// Devnet timings: validators may exit 2 epochs after activation and withdraw 2 epochs after exiting
+    /// (mainnet: 256 each), slashings vector of 16 epochs.
+    #[arg(long)]
+    fast: bool,
     /// Genesis validators root of a custom devnet (32 bytes hex); default: derived from the seed.
     #[arg(long)]
     genesis_validators_root: Option<String>,
@@ -79,7 +83,11 @@ pub(crate) fn run(args: BeaconSimArgs) -> anyhow::Result<()> {
         }
         None => Scenario::default(),
     };
-    let mut config = SimConfig::new(args.seed);
+    let mut config = if args.fast {
+        SimConfig::fast(args.seed)
+    } else {
+        SimConfig::new(args.seed)
+    };
     config.genesis_time = now();
     config.seconds_per_slot = args.slot_seconds;
     config.slots_per_epoch = args.slots_per_epoch;

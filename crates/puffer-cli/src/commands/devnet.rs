@@ -459,6 +459,7 @@ fn start_all(
         args.slot_seconds.to_string(),
         "--slots-per-epoch".into(),
         args.slots_per_epoch.to_string(),
+        "--fast".into(),
     ];
     if let Some(scenario) = &args.beacon_scenario {
         beacon_args.push("--scenario".into());

@@ -5,6 +5,7 @@
 
 mod beacon_sim;
 mod devnet;
+mod e2e;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

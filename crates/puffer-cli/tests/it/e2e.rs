@@ -1,0 +1,249 @@
+//! The whole system through the binary only: `puffer devnet up` with 5 guardians (threshold 3), a staker deposits,
+//! the NoOp generates keys and registers in two strategies, the guardians provision them, the chain clock moves
+//! through a growth spurt and the guardians report it, the NoOp reads and claims its rewards with the guardians'
+//! proofs, exits a validator through the beacon node, and the staker redeems. Every step checks the printed
+//! result against the chain.
+
+use std::time::{Duration, Instant};
+
+use puffer_chain::{
+    alloy::primitives::U256,
+    bindings::{PufferPool, PufferProtocol, SpurtReporter},
+    contract::call_decode,
+    dev_signer,
+};
+use serde_json::Value;
+
+use crate::devnet::{Devnet, free_port, wei};
+
+/// Polls `check` every 500 ms until it returns `Some`, for at most `secs` seconds.
+fn eventually<T>(what: &str, secs: u64, mut check: impl FnMut() -> Option<T>) -> T {
+    let started = Instant::now();
+    loop {
+        if let Some(v) = check() {
+            return v;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(secs),
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(500));
+    }
+}
+
+/// A base port with `n` free ports after it.
+fn free_run(n: u16) -> u16 {
+    eventually("free ports", 10, || {
+        let base = free_port();
+        (base < 65_000
+            && (0..n).all(|i| std::net::TcpListener::bind(("127.0.0.1", base + i)).is_ok()))
+        .then_some(base)
+    })
+}
+
+#[test]
+fn staker_noop_guardians_and_dao_on_the_devnet() {
+    let started = Instant::now();
+    let base = free_run(5).to_string();
+    let devnet = Devnet::up(&[
+        "--guardians",
+        "5",
+        "--threshold",
+        "3",
+        "--guardian-base-port",
+        &base,
+        "--slot-seconds",
+        "1",
+        "--slots-per-epoch",
+        "4",
+    ]);
+    let (mut chain, deployment) = devnet.chain();
+    let pool = deployment.pool().unwrap();
+    let protocol = deployment.protocol().unwrap();
+    let reporter = deployment.spurt_reporter().unwrap();
+    let noop = dev_signer(2).address().to_string();
+    std::fs::write(
+        devnet.dir.path().join("pw.txt"),
+        "devnet keystore password\n",
+    )
+    .unwrap();
+
+    let guardians = devnet.json(&["gov", "guardians"]);
+    assert_eq!(guardians["threshold"], "3");
+    assert_eq!(guardians["guardians"].as_array().unwrap().len(), 5);
+
+    devnet.json(&["stake", "deposit", "100"]);
+    devnet.ok(&[
+        "gov",
+        "strategy",
+        "create",
+        "EIGEN_DA",
+        "--noop",
+        &noop,
+        "--avs",
+        "0x000000000000000000000000000000000000a715",
+        "--commission-bps",
+        "1000",
+        "--execute",
+    ]);
+    devnet.ok(&[
+        "gov",
+        "weights",
+        "set",
+        "NO_RESTAKING=1",
+        "EIGEN_DA=1",
+        "--execute",
+    ]);
+
+    let mut ids = Vec::new();
+    for strategy in ["NO_RESTAKING", "EIGEN_DA"] {
+        let registered = devnet.json(&[
+            "noop",
+            "register",
+            "--strategy",
+            strategy,
+            "--generate",
+            "--password-file",
+            "pw.txt",
+        ]);
+        let row = &registered.as_array().unwrap()[0];
+        assert_eq!(row["strategy"], strategy);
+        ids.push(wei(&row["validatorId"]));
+    }
+    assert!(
+        devnet
+            .dir
+            .path()
+            .join(".puffer/noop-keys/keystore-0.json")
+            .exists()
+    );
+
+    // The guardians custody-check and provision both (PROVISIONED = 4 on chain, "provisioned" printed).
+    eventually("provisioning by the guardians", 90, || {
+        let status = devnet.json(&["noop", "status"]);
+        status
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|v| v["status"] == "provisioned")
+            .then_some(())
+    });
+    for id in &ids {
+        let v = call_decode(
+            &mut chain,
+            protocol,
+            &PufferProtocol::validatorCall { validatorId: *id },
+        )
+        .unwrap();
+        assert_eq!(v.status, 4, "validator {id}");
+    }
+    let status = devnet.json(&["status"]);
+    let provisioned: u64 = status["strategies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["validators"]["provisioned"].as_u64().unwrap_or(0))
+        .sum();
+    assert_eq!(provisioned, 2);
+
+    eprintln!(
+        "{:6.1} s: {}",
+        started.elapsed().as_secs_f64(),
+        "Through the end of the grow"
+    );
+    // Through the end of the growth spurt: the guardians post the report.
+    let before: Value = devnet.json(&["status"]);
+    devnet.ok(&["devnet", "advance", "7d"]);
+    let reported = eventually("the guardians' report", 90, || {
+        let s = devnet.json(&["status"]);
+        (s["nextSpurtToReport"].as_u64().unwrap() > before["nextSpurtToReport"].as_u64().unwrap())
+            .then_some(s)
+    });
+    let next = call_decode(&mut chain, reporter, &SpurtReporter::nextSpurtCall {}).unwrap();
+    assert_eq!(
+        U256::from(reported["nextSpurtToReport"].as_u64().unwrap()),
+        next
+    );
+
+    eprintln!(
+        "{:6.1} s: {}",
+        started.elapsed().as_secs_f64(),
+        "Rewards as published"
+    );
+    // Rewards as published by the guardians (each proof checked against the on-chain root), then claimed.
+    let rewards = devnet.json(&["noop", "rewards"]);
+    let claim = devnet.json(&["noop", "claim"]);
+    let unclaimed: U256 = rewards
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["claimed"] == false)
+        .map(|r| wei(&r["amountWei"]))
+        .sum();
+    assert_eq!(wei(&claim["totalWei"]), unclaimed);
+    let after = devnet.json(&["noop", "rewards"]);
+    assert!(
+        after
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["claimed"] == true)
+    );
+
+    eprintln!(
+        "{:6.1} s: {}",
+        started.elapsed().as_secs_f64(),
+        "The NoOp exits its first"
+    );
+    // The NoOp exits its first validator through the beacon node once it may (2 epochs after activation).
+    let exit = eventually("an accepted voluntary exit", 180, || {
+        let out = devnet.run(&[
+            "noop",
+            "exit",
+            "--keystore",
+            ".puffer/noop-keys/keystore-0.json",
+            "--password-file",
+            "pw.txt",
+            "--json",
+        ]);
+        out.status
+            .success()
+            .then(|| serde_json::from_slice::<Value>(&out.stdout).unwrap())
+    });
+    assert!(exit["validatorIndex"].is_u64());
+
+    eprintln!(
+        "{:6.1} s: {}",
+        started.elapsed().as_secs_f64(),
+        "The staker redeems"
+    );
+    // The staker redeems part of its pufETH from the WithdrawalPool's share of the commitments.
+    let liquidity = devnet.json(&["stake", "liquidity"]);
+    assert!(wei(&liquidity["liquidityWei"]) > U256::ZERO);
+    let staker = dev_signer(3).address();
+    let shares_before = call_decode(
+        &mut chain,
+        pool,
+        &PufferPool::balanceOfCall { account: staker },
+    )
+    .unwrap();
+    let redeemed = devnet.json(&["stake", "redeem", "0.1"]);
+    let shares_after = call_decode(
+        &mut chain,
+        pool,
+        &PufferPool::balanceOfCall { account: staker },
+    )
+    .unwrap();
+    assert_eq!(shares_before - shares_after, wei(&redeemed["shares"]));
+    assert!(wei(&redeemed["paidWei"]) >= wei(&redeemed["minWei"]));
+
+    eprintln!("end to end in {:.1} s", started.elapsed().as_secs_f64());
+    let health = devnet.json(&["devnet", "status"]);
+    assert!(
+        health["processes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["alive"] == true)
+    );
+}
