@@ -147,9 +147,8 @@ fn staker_noop_guardians_and_dao_on_the_devnet() {
     assert_eq!(provisioned, 2);
 
     eprintln!(
-        "{:6.1} s: {}",
-        started.elapsed().as_secs_f64(),
-        "Through the end of the grow"
+        "{:6.1} s: Through the end of the grow",
+        started.elapsed().as_secs_f64()
     );
     // Through the end of the growth spurt: the guardians post the report.
     let before: Value = devnet.json(&["status"]);
@@ -166,9 +165,8 @@ fn staker_noop_guardians_and_dao_on_the_devnet() {
     );
 
     eprintln!(
-        "{:6.1} s: {}",
-        started.elapsed().as_secs_f64(),
-        "Rewards as published"
+        "{:6.1} s: Rewards as published",
+        started.elapsed().as_secs_f64()
     );
     // Rewards as published by the guardians (each proof checked against the on-chain root), then claimed.
     let rewards = devnet.json(&["noop", "rewards"]);
@@ -191,9 +189,8 @@ fn staker_noop_guardians_and_dao_on_the_devnet() {
     );
 
     eprintln!(
-        "{:6.1} s: {}",
-        started.elapsed().as_secs_f64(),
-        "The NoOp exits its first"
+        "{:6.1} s: The NoOp exits its first",
+        started.elapsed().as_secs_f64()
     );
     // The NoOp exits its first validator through the beacon node once it may (2 epochs after activation).
     let exit = eventually("an accepted voluntary exit", 180, || {
@@ -213,9 +210,8 @@ fn staker_noop_guardians_and_dao_on_the_devnet() {
     assert!(exit["validatorIndex"].is_u64());
 
     eprintln!(
-        "{:6.1} s: {}",
-        started.elapsed().as_secs_f64(),
-        "The staker redeems"
+        "{:6.1} s: The staker redeems",
+        started.elapsed().as_secs_f64()
     );
     // The staker redeems part of its pufETH from the WithdrawalPool's share of the commitments.
     let liquidity = devnet.json(&["stake", "liquidity"]);
