@@ -23,6 +23,9 @@ enum Command {
     Keys(commands::keys::KeysCommand),
     /// Run the simulated beacon node: the Beacon API subset, deposits from an execution layer, withdrawals to it.
     BeaconSim(commands::beacon_sim::BeaconSimArgs),
+    /// The guardian daemon: custody checks, provisioning, ejections with threshold keyshares, spurt reports.
+    #[command(subcommand)]
+    Guardian(commands::guardian::GuardianCommand),
 }
 
 fn main() -> ExitCode {
@@ -36,6 +39,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Keys(cmd) => commands::keys::run(cmd),
         Command::BeaconSim(args) => commands::beacon_sim::run(args),
+        Command::Guardian(cmd) => commands::guardian::run(cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -67,7 +67,24 @@ pub fn deadline_for(now: u64) -> u64 {
     (now / 60 + 1) * 60 + DEADLINE_SLACK_SECS
 }
 
-type SharedChain = Arc<Mutex<RpcChain>>;
+/// The RPC chain owns a tokio runtime of its own, which must not be dropped on an async worker thread: the
+/// cell hands it to a plain thread on drop (when the daemon's last task goes away, e.g. on abort).
+struct ChainCell(Mutex<Option<RpcChain>>);
+
+impl Drop for ChainCell {
+    fn drop(&mut self) {
+        let chain = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        if let Some(chain) = chain {
+            std::thread::spawn(move || drop(chain));
+        }
+    }
+}
+
+type SharedChain = Arc<ChainCell>;
 
 async fn with_chain<T: Send + 'static>(
     chain: &SharedChain,
@@ -75,10 +92,14 @@ async fn with_chain<T: Send + 'static>(
 ) -> Result<T> {
     let chain = chain.clone();
     tokio::task::spawn_blocking(move || {
-        let mut c = chain
+        let mut guard = chain
+            .0
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        f(&mut c)
+        match guard.as_mut() {
+            Some(c) => f(c),
+            None => Err(GuardianError::Refused("chain connection closed".into())),
+        }
     })
     .await
     .map_err(|e| GuardianError::Refused(format!("chain task failed: {e}")))?
@@ -120,11 +141,14 @@ impl DaemonHandle {
         }
     }
 
-    /// Asks the loop to stop after its current step and waits for every task.
-    pub async fn shutdown(self) {
+    /// Asks the loop to stop after its current step, waits for it, then stops the HTTP servers.
+    pub async fn shutdown(mut self) {
         let _ = self.shutdown.send(true);
-        for t in self.tasks {
-            let _ = t.await;
+        if let Some(worker) = self.tasks.pop() {
+            let _ = worker.await;
+        }
+        for t in &self.tasks {
+            t.abort();
         }
     }
 
@@ -202,7 +226,7 @@ pub async fn start(config: DaemonConfig) -> Result<DaemonHandle> {
         .await
         .map_err(|e| GuardianError::Refused(e.to_string()))??;
     let chain_id = chain.chain_id();
-    let chain: SharedChain = Arc::new(Mutex::new(chain));
+    let chain: SharedChain = Arc::new(ChainCell(Mutex::new(Some(chain))));
     let view = ChainView::new(&deployment)?;
     let reports = SpurtReports::new(&deployment).ok();
     let beacon = BeaconClient::new(&config.beacon_url)?;

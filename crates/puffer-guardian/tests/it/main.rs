@@ -4,5 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod adversarial;
+mod anvil;
+mod daemon;
 mod harness;
 mod inprocess;
