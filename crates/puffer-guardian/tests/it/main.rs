@@ -7,4 +7,5 @@ mod adversarial;
 mod anvil;
 mod daemon;
 mod harness;
+mod http;
 mod inprocess;
