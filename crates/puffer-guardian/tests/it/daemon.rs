@@ -236,3 +236,86 @@ fn five_guardians_provision_eject_and_report_through_a_crash() {
     }
     let _ = Arc::new(());
 }
+
+#[test]
+fn provisioning_throughput_with_five_daemons_on_anvil() {
+    const VALIDATORS: u8 = 40;
+    let anvil = Anvil::start();
+    let mut chain = anvil.chain();
+    let actors = Actors::new();
+    let deployment = deploy(&mut chain, &actors);
+    chain
+        .set_balance(actors.keys[3].address(), crate::harness::eth(10_000))
+        .unwrap();
+    puffer_chain::Staker::new(actors.keys[3].clone(), &deployment)
+        .unwrap()
+        .deposit(&mut chain, crate::harness::eth(1_600))
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let deployment_path = dir.path().join("deployment.json");
+    deployment.write(&deployment_path).unwrap();
+    let config = SimConfig::fast(9);
+    let network = config.network.clone();
+    let node = SharedNode::new(SimNode::new(config, Scenario::default()).unwrap());
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let beacon_url = format!("http://{}", listener.local_addr().unwrap());
+    rt.spawn(puffer_beacon::server::serve(listener, node));
+
+    let protocol = deployment.protocol().unwrap();
+    let wc = puffer_chain::contract::call_decode(
+        &mut chain,
+        protocol,
+        &puffer_chain::bindings::PufferProtocol::strategyCall { name: NO_RESTAKING },
+    )
+    .unwrap()
+    .withdrawalCredentials;
+    let enclave_pubkeys: Vec<_> = actors
+        .enclaves
+        .iter()
+        .map(|e| puffer_guardian::Enclave::public_key(&**e))
+        .collect();
+    let noop = NodeOperator::new(actors.keys[2].clone(), &deployment).unwrap();
+    let ids: Vec<_> = (1..=VALIDATORS)
+        .map(|i| {
+            let b = make_bundle(i, wc, &network, &enclave_pubkeys);
+            noop.register(&mut chain, &b, NO_RESTAKING, 12).unwrap()
+        })
+        .collect();
+
+    let files = write_files(
+        dir.path(),
+        &actors,
+        &anvil.url,
+        &beacon_url,
+        &deployment_path,
+    );
+    let started = std::time::Instant::now();
+    let handles: Vec<DaemonHandle> = files.configs.iter().map(|c| start(&rt, c)).collect();
+    let last = *ids.last().unwrap();
+    poll_until("every validator provisioned", 120, || {
+        (noop.validator(&mut chain, last).unwrap().status == 4).then_some(())
+    });
+    let elapsed = started.elapsed().as_secs_f64();
+    for id in &ids {
+        assert_eq!(
+            noop.validator(&mut chain, *id).unwrap().status,
+            4,
+            "validator {id}"
+        );
+    }
+    // Not an assertion (no timed assertions): printed for docs/bench/50-guardian.md.
+    eprintln!(
+        "bench: {VALIDATORS} validators custody-checked and provisioned in {elapsed:.2} s from daemon start = {:.0}/minute",
+        f64::from(VALIDATORS) * 60.0 / elapsed
+    );
+    for h in handles {
+        rt.block_on(h.shutdown());
+    }
+}
