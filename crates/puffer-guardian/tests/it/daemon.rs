@@ -1,8 +1,8 @@
 //! Five guardian daemons (threshold 3) on loopback ports against anvil and the simulated beacon node over HTTP,
 //! all started by the test: registrations custody-checked (one with a bad deposit signature is skipped),
 //! provisioned in schedule order, activated on the beacon chain, a validator that drops below 31 ETH ejected
-//! with a combined exit the beacon node accepts, a guardian killed mid-flow and restarted from its data
-//! directory, and the spurt report posted with its activations processed.
+//! with a combined exit the beacon node accepts (after the beacon node was down for a while), a guardian killed
+//! mid-flow and restarted from its data directory, and the spurt report posted with its activations processed.
 
 use std::{path::Path, sync::Arc};
 
@@ -108,8 +108,9 @@ fn five_guardians_provision_eject_and_report_through_a_crash() {
     let listener = rt
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
         .unwrap();
-    let beacon_url = format!("http://{}", listener.local_addr().unwrap());
-    rt.spawn(puffer_beacon::server::serve(listener, node.clone()));
+    let beacon_addr = listener.local_addr().unwrap();
+    let beacon_url = format!("http://{beacon_addr}");
+    let beacon_server = rt.spawn(puffer_beacon::server::serve(listener, node.clone()));
 
     let files = write_files(
         dir.path(),
@@ -176,7 +177,26 @@ fn five_guardians_provision_eject_and_report_through_a_crash() {
         .unwrap();
     assert_eq!(active.len(), 2);
 
-    // Validator index 0 goes offline at epoch 14 and drops below 31 ETH; the guardians eject it.
+    // The beacon node goes away for a while: the daemons count the failures and keep going.
+    beacon_server.abort();
+    poll_until("a beacon failure counted", 30, || {
+        handles
+            .iter()
+            .flatten()
+            .all(|h| {
+                h.metrics
+                    .beacon_errors_total
+                    .load(std::sync::atomic::Ordering::Relaxed)
+                    > 0
+            })
+            .then_some(())
+    });
+    let listener = poll_until("the beacon port back", 30, || {
+        rt.block_on(tokio::net::TcpListener::bind(beacon_addr)).ok()
+    });
+    rt.spawn(puffer_beacon::server::serve(listener, node.clone()));
+
+    // Validator index 0 goes offline from epoch 14 and drops below 31 ETH; the guardians eject it.
     node.lock().advance_epochs(4);
     let crossed = std::time::Instant::now();
     let exiting = poll_until("the combined exit accepted", 60, || {
