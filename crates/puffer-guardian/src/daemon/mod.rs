@@ -46,7 +46,7 @@ use self::{
 };
 use crate::{
     custody::Verdict,
-    duties::{ChainFacts, EjectionCandidate, Guardian, GuardianParams, SignRequest},
+    duties::{ChainFacts, Guardian, GuardianParams, SignRequest},
     ejection,
     enclave::{Enclave, SealedEnclave},
     error::{GuardianError, Result},
@@ -431,71 +431,52 @@ impl Worker {
     }
 
     async fn provision(&self, facts: &ChainFacts) -> Result<()> {
-        let Some(first) = facts.next_validators.first().copied() else {
+        if facts.next_validators.is_empty() {
+            return Ok(());
+        }
+        let view = self.view.clone();
+        let available = with_chain(&self.chain, move |c| view.available_eth(c))
+            .await
+            .inspect_err(|_| Metrics::inc(&self.metrics.rpc_errors_total))?;
+        let deadline = deadline_for(facts.now);
+        let Some(request) = self
+            .guardian
+            .provisioning_request(facts, available, deadline)?
+        else {
             return Ok(());
         };
-        let deadline = deadline_for(facts.now);
-        match self.guardian.verdict(first)? {
-            None => Ok(()),
-            Some(Verdict::Skip { .. }) => {
-                let request = SignRequest::Skip {
-                    validator_id: first,
-                    deadline,
-                    complaint: self.guardian.share_complaint(first, facts)?,
-                };
-                let (blob, round) =
-                    gather_signatures(&self.guardian, &self.peers, &request, facts).await?;
-                self.count_bad(&round);
-                let view = self.view.clone();
-                let sender = self.operator.clone();
+        let (blob, round) = gather_signatures(&self.guardian, &self.peers, &request, facts).await?;
+        self.count_bad(&round);
+        let view = self.view.clone();
+        let sender = self.operator.clone();
+        match request {
+            SignRequest::Skip { validator_id, .. } => {
                 let sent = with_chain(&self.chain, move |c| {
-                    Ok(view
-                        .guardian_chain
-                        .skip_provisioning(c, &sender, first, deadline, blob)?)
+                    Ok(view.guardian_chain.skip_provisioning(
+                        c,
+                        &sender,
+                        validator_id,
+                        deadline,
+                        blob,
+                    )?)
                 })
                 .await;
                 match sent {
                     Ok(()) => {
                         Metrics::inc(&self.metrics.skipped_total);
-                        info!(validator = %first, "skipped");
+                        info!(validator = %validator_id, "skipped");
                     }
-                    Err(e) => {
-                        debug!(validator = %first, error = %e, "skip not submitted (another guardian's may have landed)")
-                    }
+                    Err(e) => debug!(validator = %validator_id, error = %e,
+                        "skip not submitted (another guardian's may have landed)"),
                 }
-                Ok(())
             }
-            Some(Verdict::Approve) => {
-                let mut ids = Vec::new();
-                for id in &facts.next_validators {
-                    if ids.len() >= crate::duties::MAX_BATCH
-                        || self.guardian.verdict(*id)? != Some(Verdict::Approve)
-                    {
-                        break;
-                    }
-                    ids.push(*id);
-                }
-                // Only as many as the pool can fund now.
-                let view = self.view.clone();
-                let free = with_chain(&self.chain, move |c| view.available_eth(c))
-                    .await
-                    .unwrap_or(U256::ZERO);
-                let fundable = usize::try_from(free / crate::report::ETH_PER_VALIDATOR_WEI)
-                    .unwrap_or(usize::MAX);
-                ids.truncate(fundable);
-                if ids.is_empty() {
-                    return Ok(());
-                }
-                let request = SignRequest::Provision {
-                    validator_ids: ids.clone(),
-                    deposit_root: facts.deposit_root,
-                    deadline,
-                };
-                let (blob, round) =
-                    gather_signatures(&self.guardian, &self.peers, &request, facts).await?;
-                self.count_bad(&round);
-                let mut keys = Vec::with_capacity(ids.len());
-                for id in &ids {
+            SignRequest::Provision {
+                validator_ids,
+                deposit_root,
+                ..
+            } => {
+                let mut keys = Vec::with_capacity(validator_ids.len());
+                for id in &validator_ids {
                     let data = self
                         .guardian
                         .registration(*id)?
@@ -506,13 +487,15 @@ impl Worker {
                         signature: data.signature,
                     });
                 }
-                let view = self.view.clone();
-                let sender = self.operator.clone();
-                let root = facts.deposit_root;
                 let sent = with_chain(&self.chain, move |c| {
-                    Ok(view
-                        .guardian_chain
-                        .provision_nodes(c, &sender, keys, root, deadline, blob)?)
+                    Ok(view.guardian_chain.provision_nodes(
+                        c,
+                        &sender,
+                        keys,
+                        deposit_root,
+                        deadline,
+                        blob,
+                    )?)
                 })
                 .await;
                 match sent {
@@ -526,9 +509,10 @@ impl Worker {
                         debug!(error = %e, "provisioning not submitted (another guardian's may have landed)")
                     }
                 }
-                Ok(())
             }
+            SignRequest::Report { .. } | SignRequest::Exit { .. } => {}
         }
+        Ok(())
     }
 
     fn count_bad(&self, round: &crate::quorum::RoundReport) {
@@ -616,24 +600,8 @@ impl Worker {
                     .await
                     .inspect_err(|_| Metrics::inc(&self.metrics.beacon_errors_total))?;
                 for v in records {
-                    let Some(id) = by_index.get(&v.index) else {
-                        continue;
-                    };
-                    let reason = ejection::ejection_reason(
-                        v.status,
-                        v.balance,
-                        self.guardian.params().ejection_balance_gwei,
-                        false,
-                        false,
-                    );
-                    if let Some(reason) = reason {
-                        self.guardian.record_ejection(&EjectionCandidate {
-                            validator_id: *id,
-                            validator_index: v.index,
-                            epoch: v.validator.activation_epoch,
-                            reason,
-                            submitted: false,
-                        })?;
+                    if let Some(id) = by_index.get(&v.index) {
+                        self.guardian.scan_validator(*id, &v, false, false)?;
                     }
                 }
             }

@@ -53,11 +53,26 @@ fn custody_checked_batch_is_provisioned_with_two_guardians_down() {
     let ops = addresses(&guardians);
     peers.set_online(ops[3], false);
     peers.set_online(ops[4], false);
-    let request = SignRequest::Provision {
-        validator_ids: ids.clone(),
-        deposit_root: facts.deposit_root,
-        deadline: facts.now + 600,
+    // What to ask for follows the pool's funds: 1 validator for 32 ETH, both for 64, nothing for less.
+    let eth = crate::harness::eth;
+    let planned = |wei| {
+        guardians[0]
+            .provisioning_request(&facts, wei, facts.now + 600)
+            .unwrap()
     };
+    assert_eq!(planned(eth(31)), None);
+    assert!(
+        matches!(planned(eth(32)), Some(SignRequest::Provision { validator_ids, .. }) if validator_ids == ids[..1])
+    );
+    let request = planned(eth(64)).unwrap();
+    assert_eq!(
+        request,
+        SignRequest::Provision {
+            validator_ids: ids.clone(),
+            deposit_root: facts.deposit_root,
+            deadline: facts.now + 600,
+        }
+    );
     let (blob, round) =
         block_on(gather_signatures(&guardians[0], &peers, &request, &facts)).unwrap();
     assert_eq!(blob.len(), 3 * 65);
