@@ -606,6 +606,11 @@ impl Worker {
                 }
             }
             self.last_scan_epoch = Some(epoch);
+            // Once per epoch, keep the replay table bounded.
+            let pruned = auth::prune_nonces(&**self.guardian.store(), auth::unix_now())?;
+            if pruned > 0 {
+                debug!(pruned, "old peer nonces pruned");
+            }
         }
         for candidate in self
             .guardian
