@@ -21,7 +21,8 @@
 //!   - reports: [`report::build_report`]`(&SpurtInputs, deadline)` (pure, deterministic),
 //!     [`Guardian::record_report`], [`SignRequest::Report`] + [`gather_signatures`] → `postSpurtReport`;
 //!     trees and proofs from [`Guardian::trees`] (`SpurtTrees`, JSON).
-//! - [`Peers`]: [`InProcessPeers`] (N guardians in one process; `set_facts`, `set_online`) or the daemon's
+//! - [`Peers`]: [`InProcessPeers`] (N guardians in one process; `set_facts`, `set_online`; no async runtime
+//!   needed: [`InProcessPeers::gather_signatures_now`] / [`InProcessPeers::gather_exit_now`]) or the daemon's
 //!   HTTP peers. Every answer is verified before it counts ([`quorum`]).
 //! - [`merkle`]: sorted-pair trees and the contracts' leaves; [`digest`]: the EIP-712 digests.
 

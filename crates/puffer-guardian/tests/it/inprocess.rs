@@ -7,8 +7,7 @@ use puffer_chain::{
     bindings::IPufferProtocolTypes::ValidatorKey,
 };
 use puffer_guardian::{
-    EjectionCandidate, ExitReason, Guardian, GuardianError, SignRequest, Verdict, gather_exit,
-    gather_signatures,
+    EjectionCandidate, ExitReason, Guardian, GuardianError, SignRequest, Verdict, gather_signatures,
 };
 use puffer_keys::bls::PublicKey;
 
@@ -170,7 +169,10 @@ fn partial_exits_combine_into_the_validators_signature() {
         validator_index: 17,
         epoch: 3,
     };
-    let (exit, round) = block_on(gather_exit(&guardians[4], &peers, &request, &facts)).unwrap();
+    // Without any async runtime (what the simulator does).
+    let (exit, round) = peers
+        .gather_exit_now(&guardians[4], &request, &facts)
+        .unwrap();
     assert!(round.bad.is_empty());
     let pubkey = PublicKey::from_hex(&b.pubkey, "pubkey").unwrap();
     exit.verify(&pubkey, &net.network).unwrap();
@@ -212,7 +214,9 @@ fn report_is_posted_by_quorum_then_activation_processed_and_noop_claims() {
         deposit_root: facts.deposit_root,
         deadline: facts.now + 600,
     };
-    let (blob, _) = block_on(gather_signatures(&guardians[2], &peers, &request, &facts)).unwrap();
+    let (blob, _) = peers
+        .gather_signatures_now(&guardians[2], &request, &facts)
+        .unwrap();
     let relayer = net.relayer().clone();
     net.view
         .guardian_chain
