@@ -301,6 +301,7 @@ pub async fn start(config: DaemonConfig) -> Result<DaemonHandle> {
         genesis_time,
         poll: Duration::from_millis(config.poll_millis.max(10)),
         last_scan_epoch: None,
+        last_expiry_spurt: None,
     };
     tasks.push(tokio::spawn(worker.run(shutdown_rx)));
     Ok(DaemonHandle {
@@ -326,6 +327,7 @@ struct Worker {
     genesis_time: u64,
     poll: Duration,
     last_scan_epoch: Option<u64>,
+    last_expiry_spurt: Option<u64>,
 }
 
 fn id_key(id: U256) -> String {
@@ -612,6 +614,7 @@ impl Worker {
                 debug!(pruned, "old peer nonces pruned");
             }
         }
+        self.expired_commitments().await?;
         for candidate in self
             .guardian
             .ejections()?
@@ -650,6 +653,84 @@ impl Worker {
                 }
             }
         }
+        Ok(())
+    }
+
+    /// Once per growth spurt: validators whose smoothing commitment ran out unrenewed (months from their
+    /// activation spurt, `SpurtReporter.activationSpurt`; extensions add months on chain) become ejection
+    /// candidates with reason `COMMITMENT_EXPIRED`.
+    async fn expired_commitments(&mut self) -> Result<()> {
+        let Some(reports) = self.reports.clone() else {
+            return Ok(());
+        };
+        let r = reports.clone();
+        let clock = with_chain(&self.chain, move |c| Ok(r.clock(c)?)).await?;
+        if self.last_expiry_spurt == Some(clock.current) {
+            return Ok(());
+        }
+        let protocol = self.view.protocol;
+        let pool = self.view.pool;
+        let reporter = reports.address();
+        let approved: Vec<U256> = self
+            .guardian
+            .registrations()?
+            .into_iter()
+            .map(|r| r.validator_id)
+            .filter(|id| matches!(self.guardian.verdict(*id), Ok(Some(Verdict::Approve))))
+            .collect();
+        let current = clock.current;
+        let expired = with_chain(&self.chain, move |c| {
+            let length = call_decode(
+                c,
+                pool,
+                &puffer_chain::bindings::PufferPool::spurtLengthCall {},
+            )?;
+            let length = u64::try_from(length).unwrap_or(u64::MAX);
+            let mut expired = Vec::new();
+            for id in approved {
+                let v = call_decode(
+                    c,
+                    protocol,
+                    &PufferProtocol::validatorCall { validatorId: id },
+                )?;
+                if v.status != 5 {
+                    continue; // only ACTIVE validators have a running commitment
+                }
+                let a = call_decode(
+                    c,
+                    reporter,
+                    &puffer_chain::bindings::SpurtReporter::activationSpurtCall { validatorId: id },
+                )?;
+                let start = u64::try_from(a.spurt).unwrap_or(u64::MAX);
+                if a.activated
+                    && ejection::commitment_expired_at_spurt(
+                        start,
+                        u64::from(v.months),
+                        current,
+                        length,
+                    )
+                {
+                    expired.push(id);
+                }
+            }
+            Ok(expired)
+        })
+        .await?;
+        if !expired.is_empty() {
+            let indexed: BTreeMap<U256, u64> = self.beacon_indices().await?.into_iter().collect();
+            for id in expired {
+                let Some(index) = indexed.get(&id) else {
+                    continue;
+                };
+                let record = self
+                    .beacon
+                    .validator(StateId::Head, ValidatorId::Index(*index))
+                    .await
+                    .inspect_err(|_| Metrics::inc(&self.metrics.beacon_errors_total))?;
+                self.guardian.scan_validator(id, &record, true, false)?;
+            }
+        }
+        self.last_expiry_spurt = Some(current);
         Ok(())
     }
 
