@@ -1,7 +1,7 @@
 //! Five guardian daemons (threshold 3) on loopback ports against anvil and the simulated beacon node over HTTP,
 //! all started by the test: registrations custody-checked (one with a bad deposit signature is skipped),
 //! provisioned in schedule order, activated on the beacon chain, a validator that drops below 31 ETH ejected
-//! with a combined exit the beacon node accepts (after the beacon node was down for a while), a guardian killed
+//! with a combined exit the beacon node accepts (after the beacon node was down, then answered garbage, for a while), a guardian killed
 //! mid-flow and restarted from its data directory, and the spurt report posted with its activations processed.
 
 use std::{path::Path, sync::Arc};
@@ -177,20 +177,37 @@ fn five_guardians_provision_eject_and_report_through_a_crash() {
         .unwrap();
     assert_eq!(active.len(), 2);
 
-    // The beacon node goes away for a while: the daemons count the failures and keep going.
+    // The beacon node goes away, then answers garbage for a while: the daemons count the failures, sign
+    // nothing from it, and keep going.
     beacon_server.abort();
-    poll_until("a beacon failure counted", 30, || {
+    let errors = |handles: &[Option<DaemonHandle>]| -> Vec<u64> {
         handles
             .iter()
             .flatten()
-            .all(|h| {
+            .map(|h| {
                 h.metrics
                     .beacon_errors_total
                     .load(std::sync::atomic::Ordering::Relaxed)
-                    > 0
             })
+            .collect()
+    };
+    poll_until("a beacon failure counted", 30, || {
+        errors(&handles).iter().all(|e| *e > 0).then_some(())
+    });
+    let after_outage = errors(&handles);
+    let listener = poll_until("the beacon port back", 30, || {
+        rt.block_on(tokio::net::TcpListener::bind(beacon_addr)).ok()
+    });
+    let garbage = axum::Router::new().fallback(|| async { "{\"data\": [\"garbage\"" });
+    let garbage_server = rt.spawn(async move { axum::serve(listener, garbage).await });
+    poll_until("garbage from the beacon node counted", 30, || {
+        errors(&handles)
+            .iter()
+            .zip(&after_outage)
+            .all(|(now, before)| now > before)
             .then_some(())
     });
+    garbage_server.abort();
     let listener = poll_until("the beacon port back", 30, || {
         rt.block_on(tokio::net::TcpListener::bind(beacon_addr)).ok()
     });
