@@ -230,7 +230,20 @@ pub async fn start(config: DaemonConfig) -> Result<DaemonHandle> {
     let view = ChainView::new(&deployment)?;
     let reports = SpurtReports::new(&deployment).ok();
     let beacon = BeaconClient::new(&config.beacon_url)?;
-    let (network, spec, genesis_time) = network_from_beacon(&beacon).await?;
+    // The beacon node may come up a moment after us (a devnet starting): retry for up to 30 s.
+    let mut wait = Duration::from_millis(100);
+    let started = Instant::now();
+    let (network, spec, genesis_time) = loop {
+        match network_from_beacon(&beacon).await {
+            Ok(v) => break v,
+            Err(e) if started.elapsed() < Duration::from_secs(30) => {
+                warn!(url = %config.beacon_url, error = %e, "beacon node not ready; retrying");
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(Duration::from_secs(5));
+            }
+            Err(e) => return Err(e),
+        }
+    };
     let metrics = Arc::new(Metrics::default());
     let guardian = Arc::new(Guardian::new(
         operator.address(),
