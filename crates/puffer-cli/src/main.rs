@@ -48,6 +48,9 @@ enum Command {
     Status(commands::status::StatusArgs),
     /// Run the simulated beacon node: the Beacon API subset, deposits from an execution layer, withdrawals to it.
     BeaconSim(commands::beacon_sim::BeaconSimArgs),
+    /// The guardian daemon: custody checks, provisioning, ejections with threshold keyshares, spurt reports.
+    #[command(subcommand)]
+    Guardian(commands::guardian::GuardianCommand),
 }
 
 /// Exit code for an error: 3 when the node or devnet cannot be reached, 4 for a reverted transaction, else 1.
@@ -84,6 +87,7 @@ fn main() -> ExitCode {
         Command::Devnet(args) => commands::devnet::run(args),
         Command::Guardian(cmd) => commands::guardian::run(cmd),
         Command::BeaconSim(args) => commands::beacon_sim::run(args),
+        Command::Guardian(cmd) => commands::guardian::run(cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

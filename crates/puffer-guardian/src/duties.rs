@@ -455,6 +455,99 @@ impl Guardian {
             .collect()
     }
 
+    /// What this guardian should ask its peers for now about the schedule's head: a skip when the head failed
+    /// custody (with this guardian's complaint when its own share is what failed), otherwise a provisioning
+    /// batch of the leading custody-approved validators, as many as `available_wei` funds (32 ETH each, at most
+    /// [`MAX_BATCH`]). `None` when there is nothing to do (empty schedule, head not checked yet, no funds).
+    /// The daemon's loop uses it; the simulator can too.
+    ///
+    /// # Errors
+    /// Store and enclave errors.
+    pub fn provisioning_request(
+        &self,
+        facts: &ChainFacts,
+        available_wei: U256,
+        deadline: u64,
+    ) -> Result<Option<SignRequest>> {
+        let Some(first) = facts.next_validators.first().copied() else {
+            return Ok(None);
+        };
+        match self.verdict(first)? {
+            None => Ok(None),
+            Some(Verdict::Skip { .. }) => Ok(Some(SignRequest::Skip {
+                validator_id: first,
+                deadline,
+                complaint: self.share_complaint(first, facts)?,
+            })),
+            Some(Verdict::Approve) => {
+                let fundable = usize::try_from(available_wei / report::ETH_PER_VALIDATOR_WEI)
+                    .unwrap_or(usize::MAX)
+                    .min(MAX_BATCH);
+                let mut ids = Vec::new();
+                for id in &facts.next_validators {
+                    if ids.len() >= fundable || self.verdict(*id)? != Some(Verdict::Approve) {
+                        break;
+                    }
+                    ids.push(*id);
+                }
+                Ok((!ids.is_empty()).then(|| SignRequest::Provision {
+                    validator_ids: ids,
+                    deposit_root: facts.deposit_root,
+                    deadline,
+                }))
+            }
+        }
+    }
+
+    /// Applies the ejection rule ([`crate::ejection::ejection_reason`]) to one validator's beacon record and
+    /// records the decision; returns the candidate when it is to be ejected.
+    ///
+    /// # Errors
+    /// Store errors.
+    pub fn scan_validator(
+        &self,
+        validator_id: U256,
+        record: &puffer_beacon::types::ValidatorData,
+        commitment_expired: bool,
+        strategy_slashed: bool,
+    ) -> Result<Option<EjectionCandidate>> {
+        let Some(reason) = crate::ejection::ejection_reason(
+            record.status,
+            record.balance,
+            self.params.ejection_balance_gwei,
+            commitment_expired,
+            strategy_slashed,
+        ) else {
+            return Ok(None);
+        };
+        let candidate = EjectionCandidate {
+            validator_id,
+            validator_index: record.index,
+            epoch: record.validator.activation_epoch,
+            reason,
+            submitted: false,
+        };
+        self.record_ejection(&candidate)?;
+        Ok(Some(candidate))
+    }
+
+    /// The exit requests of the ejections this guardian decided that are not yet accepted by the beacon node.
+    ///
+    /// # Errors
+    /// Store errors.
+    pub fn exit_requests(&self) -> Result<Vec<SignRequest>> {
+        Ok(self
+            .ejections()?
+            .into_iter()
+            .filter(|c| !c.submitted)
+            .map(|c| SignRequest::Exit {
+                validator_id: c.validator_id,
+                validator_index: c.validator_index,
+                epoch: c.epoch,
+            })
+            .collect())
+    }
+
     fn check_deadline(&self, deadline: u64, facts: &ChainFacts) -> Result<()> {
         if deadline <= facts.now
             || deadline > facts.now.saturating_add(self.params.max_deadline_secs)

@@ -44,6 +44,21 @@ pub fn commitment_expired(activated_at: u64, months: u64, now: u64) -> bool {
     now >= activated_at.saturating_add(months.saturating_mul(30 * 86_400))
 }
 
+/// Whether a commitment of `months` (30-day months) that started in growth spurt `activation_spurt` (the spurt
+/// whose report activated the validator, `SpurtReporter.activationSpurt`) has run out by spurt `current_spurt`,
+/// counting whole spurts of `spurt_length_secs`.
+pub fn commitment_expired_at_spurt(
+    activation_spurt: u64,
+    months: u64,
+    current_spurt: u64,
+    spurt_length_secs: u64,
+) -> bool {
+    let elapsed = current_spurt
+        .saturating_sub(activation_spurt)
+        .saturating_mul(spurt_length_secs);
+    elapsed >= months.saturating_mul(30 * 86_400)
+}
+
 /// Reads the balances of `indices` at head in batches of [`SCAN_BATCH`], all batches in flight at once.
 /// Unknown indices are left out (as the Beacon API does).
 ///
@@ -100,6 +115,15 @@ mod tests {
             ejection_reason(ValidatorStatus::PendingQueued, 1, e, false, false),
             None
         );
+    }
+
+    #[test]
+    fn expiry_in_spurts() {
+        let week = 7 * 86_400;
+        // 12 months = 360 days = 51.4 weeks: expired after 52 whole weekly spurts, not 51.
+        assert!(!commitment_expired_at_spurt(3, 12, 3 + 51, week));
+        assert!(commitment_expired_at_spurt(3, 12, 3 + 52, week));
+        assert!(!commitment_expired_at_spurt(10, 1, 5, week));
     }
 
     #[test]

@@ -11,16 +11,18 @@
 //!   - [`ChainView::facts`] (or build a [`ChainFacts`] yourself) — the guardian's view of the chain;
 //!   - [`Guardian::record_registration`] for each `GuardianChain::registrations` event → [`Verdict`]
 //!     (uses [`custody::check_custody`]; the strategy's credentials from [`ChainView::withdrawal_credentials`]);
-//!   - provisioning: [`SignRequest::Provision`] for the schedule's next approved validators, then
-//!     [`gather_signatures`] → the blob for `GuardianChain::provision_nodes`; skips likewise with
-//!     [`SignRequest::Skip`] → `skip_provisioning`;
-//!   - ejections: [`ejection::ejection_reason`] per validator (balances from [`ejection::scan_balances`]),
-//!     [`Guardian::record_ejection`], then [`gather_exit`] with [`SignRequest::Exit`] → a
-//!     `SignedVoluntaryExit` for the beacon node;
+//!   - provisioning: [`Guardian::provisioning_request`]`(&facts, available_wei, deadline)` gives the request
+//!     ([`SignRequest::Provision`] for the schedule's next approved validators, or [`SignRequest::Skip`] for a
+//!     failed head), then [`gather_signatures`] → the blob for `GuardianChain::provision_nodes` /
+//!     `skip_provisioning`;
+//!   - ejections: [`Guardian::scan_validator`] per beacon record (the rule is [`ejection::ejection_reason`];
+//!     balances from [`ejection::scan_balances`]), then for each of [`Guardian::exit_requests`] a
+//!     [`gather_exit`] → a `SignedVoluntaryExit` for the beacon node, and [`Guardian::mark_ejection_submitted`];
 //!   - reports: [`report::build_report`]`(&SpurtInputs, deadline)` (pure, deterministic),
 //!     [`Guardian::record_report`], [`SignRequest::Report`] + [`gather_signatures`] → `postSpurtReport`;
 //!     trees and proofs from [`Guardian::trees`] (`SpurtTrees`, JSON).
-//! - [`Peers`]: [`InProcessPeers`] (N guardians in one process; `set_facts`, `set_online`) or the daemon's
+//! - [`Peers`]: [`InProcessPeers`] (N guardians in one process; `set_facts`, `set_online`; no async runtime
+//!   needed: [`InProcessPeers::gather_signatures_now`] / [`InProcessPeers::gather_exit_now`]) or the daemon's
 //!   HTTP peers. Every answer is verified before it counts ([`quorum`]).
 //! - [`merkle`]: sorted-pair trees and the contracts' leaves; [`digest`]: the EIP-712 digests.
 

@@ -333,6 +333,50 @@ impl InProcessPeers {
     }
 }
 
+/// Runs a future that completes without waiting (such as every future over [`InProcessPeers`]) on the calling
+/// thread, without a runtime.
+///
+/// # Errors
+/// [`GuardianError::Refused`] when the future would have to wait (it then needs a real runtime).
+pub fn complete_now<F: Future>(future: F) -> Result<F::Output> {
+    let mut future = std::pin::pin!(future);
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    match future.as_mut().poll(&mut cx) {
+        std::task::Poll::Ready(v) => Ok(v),
+        std::task::Poll::Pending => Err(GuardianError::Refused(
+            "the future is not ready: run it on an async runtime".into(),
+        )),
+    }
+}
+
+impl InProcessPeers {
+    /// [`gather_signatures`] without an async runtime (in-process peers answer at once).
+    ///
+    /// # Errors
+    /// As [`gather_signatures`].
+    pub fn gather_signatures_now(
+        &self,
+        me: &Guardian,
+        request: &SignRequest,
+        facts: &ChainFacts,
+    ) -> Result<(Bytes, RoundReport)> {
+        complete_now(gather_signatures(me, self, request, facts))?
+    }
+
+    /// [`gather_exit`] without an async runtime.
+    ///
+    /// # Errors
+    /// As [`gather_exit`].
+    pub fn gather_exit_now(
+        &self,
+        me: &Guardian,
+        request: &SignRequest,
+        facts: &ChainFacts,
+    ) -> Result<(SignedVoluntaryExit, RoundReport)> {
+        complete_now(gather_exit(me, self, request, facts))?
+    }
+}
+
 impl Peers for InProcessPeers {
     fn ask(
         &self,

@@ -214,9 +214,46 @@ impl PeerAuth {
     }
 }
 
+/// Forgets the nonces of requests older than twice the window: those are refused by their timestamp anyway, so
+/// the replay table stays bounded. Returns how many were removed.
+///
+/// # Errors
+/// Store errors.
+pub fn prune_nonces(store: &dyn Store, now: u64) -> Result<usize> {
+    let mut removed = 0;
+    for (key, value) in store.list(Table::Nonces)? {
+        let stamp = <[u8; 8]>::try_from(value.as_slice())
+            .map(u64::from_be_bytes)
+            .unwrap_or(0);
+        if stamp.saturating_add(2 * AUTH_WINDOW_SECS) < now {
+            store.remove(Table::Nonces, &key)?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
 /// Unix seconds now.
 pub fn unix_now() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn old_nonces_are_pruned_recent_ones_kept() {
+        let store = crate::store::MemoryStore::new();
+        store
+            .insert_new(Table::Nonces, "a/old", &100u64.to_be_bytes())
+            .expect("put");
+        store
+            .insert_new(Table::Nonces, "a/new", &1_000u64.to_be_bytes())
+            .expect("put");
+        assert_eq!(prune_nonces(&store, 1_000).expect("prune"), 1);
+        assert_eq!(store.list(Table::Nonces).expect("list").len(), 1);
+    }
 }

@@ -46,7 +46,7 @@ use self::{
 };
 use crate::{
     custody::Verdict,
-    duties::{ChainFacts, EjectionCandidate, Guardian, GuardianParams, SignRequest},
+    duties::{ChainFacts, Guardian, GuardianParams, SignRequest},
     ejection,
     enclave::{Enclave, SealedEnclave},
     error::{GuardianError, Result},
@@ -67,7 +67,24 @@ pub fn deadline_for(now: u64) -> u64 {
     (now / 60 + 1) * 60 + DEADLINE_SLACK_SECS
 }
 
-type SharedChain = Arc<Mutex<RpcChain>>;
+/// The RPC chain owns a tokio runtime of its own, which must not be dropped on an async worker thread: the
+/// cell hands it to a plain thread on drop (when the daemon's last task goes away, e.g. on abort).
+struct ChainCell(Mutex<Option<RpcChain>>);
+
+impl Drop for ChainCell {
+    fn drop(&mut self) {
+        let chain = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        if let Some(chain) = chain {
+            std::thread::spawn(move || drop(chain));
+        }
+    }
+}
+
+type SharedChain = Arc<ChainCell>;
 
 async fn with_chain<T: Send + 'static>(
     chain: &SharedChain,
@@ -75,10 +92,14 @@ async fn with_chain<T: Send + 'static>(
 ) -> Result<T> {
     let chain = chain.clone();
     tokio::task::spawn_blocking(move || {
-        let mut c = chain
+        let mut guard = chain
+            .0
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        f(&mut c)
+        match guard.as_mut() {
+            Some(c) => f(c),
+            None => Err(GuardianError::Refused("chain connection closed".into())),
+        }
     })
     .await
     .map_err(|e| GuardianError::Refused(format!("chain task failed: {e}")))?
@@ -120,11 +141,14 @@ impl DaemonHandle {
         }
     }
 
-    /// Asks the loop to stop after its current step and waits for every task.
-    pub async fn shutdown(self) {
+    /// Asks the loop to stop after its current step, waits for it, then stops the HTTP servers.
+    pub async fn shutdown(mut self) {
         let _ = self.shutdown.send(true);
-        for t in self.tasks {
-            let _ = t.await;
+        if let Some(worker) = self.tasks.pop() {
+            let _ = worker.await;
+        }
+        for t in &self.tasks {
+            t.abort();
         }
     }
 
@@ -202,11 +226,24 @@ pub async fn start(config: DaemonConfig) -> Result<DaemonHandle> {
         .await
         .map_err(|e| GuardianError::Refused(e.to_string()))??;
     let chain_id = chain.chain_id();
-    let chain: SharedChain = Arc::new(Mutex::new(chain));
+    let chain: SharedChain = Arc::new(ChainCell(Mutex::new(Some(chain))));
     let view = ChainView::new(&deployment)?;
     let reports = SpurtReports::new(&deployment).ok();
     let beacon = BeaconClient::new(&config.beacon_url)?;
-    let (network, spec, genesis_time) = network_from_beacon(&beacon).await?;
+    // The beacon node may come up a moment after us (a devnet starting): retry for up to 30 s.
+    let mut wait = Duration::from_millis(100);
+    let started = Instant::now();
+    let (network, spec, genesis_time) = loop {
+        match network_from_beacon(&beacon).await {
+            Ok(v) => break v,
+            Err(e) if started.elapsed() < Duration::from_secs(30) => {
+                warn!(url = %config.beacon_url, error = %e, "beacon node not ready; retrying");
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(Duration::from_secs(5));
+            }
+            Err(e) => return Err(e),
+        }
+    };
     let metrics = Arc::new(Metrics::default());
     let guardian = Arc::new(Guardian::new(
         operator.address(),
@@ -277,6 +314,7 @@ pub async fn start(config: DaemonConfig) -> Result<DaemonHandle> {
         genesis_time,
         poll: Duration::from_millis(config.poll_millis.max(10)),
         last_scan_epoch: None,
+        last_expiry_spurt: None,
     };
     tasks.push(tokio::spawn(worker.run(shutdown_rx)));
     Ok(DaemonHandle {
@@ -302,6 +340,7 @@ struct Worker {
     genesis_time: u64,
     poll: Duration,
     last_scan_epoch: Option<u64>,
+    last_expiry_spurt: Option<u64>,
 }
 
 fn id_key(id: U256) -> String {
@@ -407,71 +446,52 @@ impl Worker {
     }
 
     async fn provision(&self, facts: &ChainFacts) -> Result<()> {
-        let Some(first) = facts.next_validators.first().copied() else {
+        if facts.next_validators.is_empty() {
+            return Ok(());
+        }
+        let view = self.view.clone();
+        let available = with_chain(&self.chain, move |c| view.available_eth(c))
+            .await
+            .inspect_err(|_| Metrics::inc(&self.metrics.rpc_errors_total))?;
+        let deadline = deadline_for(facts.now);
+        let Some(request) = self
+            .guardian
+            .provisioning_request(facts, available, deadline)?
+        else {
             return Ok(());
         };
-        let deadline = deadline_for(facts.now);
-        match self.guardian.verdict(first)? {
-            None => Ok(()),
-            Some(Verdict::Skip { .. }) => {
-                let request = SignRequest::Skip {
-                    validator_id: first,
-                    deadline,
-                    complaint: self.guardian.share_complaint(first, facts)?,
-                };
-                let (blob, round) =
-                    gather_signatures(&self.guardian, &self.peers, &request, facts).await?;
-                self.count_bad(&round);
-                let view = self.view.clone();
-                let sender = self.operator.clone();
+        let (blob, round) = gather_signatures(&self.guardian, &self.peers, &request, facts).await?;
+        self.count_bad(&round);
+        let view = self.view.clone();
+        let sender = self.operator.clone();
+        match request {
+            SignRequest::Skip { validator_id, .. } => {
                 let sent = with_chain(&self.chain, move |c| {
-                    Ok(view
-                        .guardian_chain
-                        .skip_provisioning(c, &sender, first, deadline, blob)?)
+                    Ok(view.guardian_chain.skip_provisioning(
+                        c,
+                        &sender,
+                        validator_id,
+                        deadline,
+                        blob,
+                    )?)
                 })
                 .await;
                 match sent {
                     Ok(()) => {
                         Metrics::inc(&self.metrics.skipped_total);
-                        info!(validator = %first, "skipped");
+                        info!(validator = %validator_id, "skipped");
                     }
-                    Err(e) => {
-                        debug!(validator = %first, error = %e, "skip not submitted (another guardian's may have landed)")
-                    }
+                    Err(e) => debug!(validator = %validator_id, error = %e,
+                        "skip not submitted (another guardian's may have landed)"),
                 }
-                Ok(())
             }
-            Some(Verdict::Approve) => {
-                let mut ids = Vec::new();
-                for id in &facts.next_validators {
-                    if ids.len() >= crate::duties::MAX_BATCH
-                        || self.guardian.verdict(*id)? != Some(Verdict::Approve)
-                    {
-                        break;
-                    }
-                    ids.push(*id);
-                }
-                // Only as many as the pool can fund now.
-                let view = self.view.clone();
-                let free = with_chain(&self.chain, move |c| view.available_eth(c))
-                    .await
-                    .unwrap_or(U256::ZERO);
-                let fundable = usize::try_from(free / crate::report::ETH_PER_VALIDATOR_WEI)
-                    .unwrap_or(usize::MAX);
-                ids.truncate(fundable);
-                if ids.is_empty() {
-                    return Ok(());
-                }
-                let request = SignRequest::Provision {
-                    validator_ids: ids.clone(),
-                    deposit_root: facts.deposit_root,
-                    deadline,
-                };
-                let (blob, round) =
-                    gather_signatures(&self.guardian, &self.peers, &request, facts).await?;
-                self.count_bad(&round);
-                let mut keys = Vec::with_capacity(ids.len());
-                for id in &ids {
+            SignRequest::Provision {
+                validator_ids,
+                deposit_root,
+                ..
+            } => {
+                let mut keys = Vec::with_capacity(validator_ids.len());
+                for id in &validator_ids {
                     let data = self
                         .guardian
                         .registration(*id)?
@@ -482,13 +502,15 @@ impl Worker {
                         signature: data.signature,
                     });
                 }
-                let view = self.view.clone();
-                let sender = self.operator.clone();
-                let root = facts.deposit_root;
                 let sent = with_chain(&self.chain, move |c| {
-                    Ok(view
-                        .guardian_chain
-                        .provision_nodes(c, &sender, keys, root, deadline, blob)?)
+                    Ok(view.guardian_chain.provision_nodes(
+                        c,
+                        &sender,
+                        keys,
+                        deposit_root,
+                        deadline,
+                        blob,
+                    )?)
                 })
                 .await;
                 match sent {
@@ -502,9 +524,10 @@ impl Worker {
                         debug!(error = %e, "provisioning not submitted (another guardian's may have landed)")
                     }
                 }
-                Ok(())
             }
+            SignRequest::Report { .. } | SignRequest::Exit { .. } => {}
         }
+        Ok(())
     }
 
     fn count_bad(&self, round: &crate::quorum::RoundReport) {
@@ -592,29 +615,19 @@ impl Worker {
                     .await
                     .inspect_err(|_| Metrics::inc(&self.metrics.beacon_errors_total))?;
                 for v in records {
-                    let Some(id) = by_index.get(&v.index) else {
-                        continue;
-                    };
-                    let reason = ejection::ejection_reason(
-                        v.status,
-                        v.balance,
-                        self.guardian.params().ejection_balance_gwei,
-                        false,
-                        false,
-                    );
-                    if let Some(reason) = reason {
-                        self.guardian.record_ejection(&EjectionCandidate {
-                            validator_id: *id,
-                            validator_index: v.index,
-                            epoch: v.validator.activation_epoch,
-                            reason,
-                            submitted: false,
-                        })?;
+                    if let Some(id) = by_index.get(&v.index) {
+                        self.guardian.scan_validator(*id, &v, false, false)?;
                     }
                 }
             }
             self.last_scan_epoch = Some(epoch);
+            // Once per epoch, keep the replay table bounded.
+            let pruned = auth::prune_nonces(&**self.guardian.store(), auth::unix_now())?;
+            if pruned > 0 {
+                debug!(pruned, "old peer nonces pruned");
+            }
         }
+        self.expired_commitments().await?;
         for candidate in self
             .guardian
             .ejections()?
@@ -653,6 +666,84 @@ impl Worker {
                 }
             }
         }
+        Ok(())
+    }
+
+    /// Once per growth spurt: validators whose smoothing commitment ran out unrenewed (months from their
+    /// activation spurt, `SpurtReporter.activationSpurt`; extensions add months on chain) become ejection
+    /// candidates with reason `COMMITMENT_EXPIRED`.
+    async fn expired_commitments(&mut self) -> Result<()> {
+        let Some(reports) = self.reports.clone() else {
+            return Ok(());
+        };
+        let r = reports.clone();
+        let clock = with_chain(&self.chain, move |c| Ok(r.clock(c)?)).await?;
+        if self.last_expiry_spurt == Some(clock.current) {
+            return Ok(());
+        }
+        let protocol = self.view.protocol;
+        let pool = self.view.pool;
+        let reporter = reports.address();
+        let approved: Vec<U256> = self
+            .guardian
+            .registrations()?
+            .into_iter()
+            .map(|r| r.validator_id)
+            .filter(|id| matches!(self.guardian.verdict(*id), Ok(Some(Verdict::Approve))))
+            .collect();
+        let current = clock.current;
+        let expired = with_chain(&self.chain, move |c| {
+            let length = call_decode(
+                c,
+                pool,
+                &puffer_chain::bindings::PufferPool::spurtLengthCall {},
+            )?;
+            let length = u64::try_from(length).unwrap_or(u64::MAX);
+            let mut expired = Vec::new();
+            for id in approved {
+                let v = call_decode(
+                    c,
+                    protocol,
+                    &PufferProtocol::validatorCall { validatorId: id },
+                )?;
+                if v.status != 5 {
+                    continue; // only ACTIVE validators have a running commitment
+                }
+                let a = call_decode(
+                    c,
+                    reporter,
+                    &puffer_chain::bindings::SpurtReporter::activationSpurtCall { validatorId: id },
+                )?;
+                let start = u64::try_from(a.spurt).unwrap_or(u64::MAX);
+                if a.activated
+                    && ejection::commitment_expired_at_spurt(
+                        start,
+                        u64::from(v.months),
+                        current,
+                        length,
+                    )
+                {
+                    expired.push(id);
+                }
+            }
+            Ok(expired)
+        })
+        .await?;
+        if !expired.is_empty() {
+            let indexed: BTreeMap<U256, u64> = self.beacon_indices().await?.into_iter().collect();
+            for id in expired {
+                let Some(index) = indexed.get(&id) else {
+                    continue;
+                };
+                let record = self
+                    .beacon
+                    .validator(StateId::Head, ValidatorId::Index(*index))
+                    .await
+                    .inspect_err(|_| Metrics::inc(&self.metrics.beacon_errors_total))?;
+                self.guardian.scan_validator(id, &record, true, false)?;
+            }
+        }
+        self.last_expiry_spurt = Some(current);
         Ok(())
     }
 

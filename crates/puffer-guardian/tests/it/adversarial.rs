@@ -125,6 +125,12 @@ fn wrong_deposit_signature_is_skipped_by_every_guardian() {
         deadline: facts.now + 600,
         complaint: None,
     };
+    assert_eq!(
+        guardians[0]
+            .provisioning_request(&facts, crate::harness::eth(100), facts.now + 600)
+            .unwrap(),
+        Some(skip.clone())
+    );
     let (blob, _) = block_on(gather_signatures(&guardians[0], &peers, &skip, &facts)).unwrap();
     let relayer = net.relayer().clone();
     net.view

@@ -50,62 +50,106 @@ pub(crate) struct Net {
     pub(crate) network: Network,
 }
 
-impl Net {
+/// The actors: keys 0..=3 deployer, DAO, NoOp, staker; 4..=8 guardian operators; 10 relayer; 11 attester.
+pub(crate) struct Actors {
+    pub(crate) keys: Vec<PrivateKeySigner>,
+    pub(crate) operators: Vec<PrivateKeySigner>,
+    pub(crate) enclaves: Vec<Arc<MemoryEnclave>>,
+}
+
+impl Actors {
     pub(crate) fn new() -> Self {
         let keys = dev_signers(12);
-        let mut chain = EmbeddedChain::with_funded(keys.iter().map(|k| k.address()), eth(1_000));
         let operators: Vec<PrivateKeySigner> = keys[4..4 + GUARDIANS].to_vec();
-        let attester = &keys[11];
         let enclaves: Vec<Arc<MemoryEnclave>> = (40..40 + GUARDIANS as u32)
             .map(|i| Arc::new(MemoryEnclave::from_bytes(&dev_signer(i).to_bytes().0).unwrap()))
             .collect();
-        let operator = OperatorConfig::dev(
-            attester.address(),
-            operators.iter().map(|g| g.address()).collect(),
-        );
-        let deployment = Deployer::full(DeployConfig::dev(keys[1].address()), operator)
-            .deploy(&mut chain, &keys[0])
-            .unwrap();
-        let gm = deployment.guardian_module().unwrap();
-        let verifier = deployment.address(names::ATTESTATION_VERIFIER).unwrap();
-        for (guardian, enclave) in operators.iter().zip(&enclaves) {
-            let report = Bytes::from_static(b"dev enclave");
-            let digest = call_decode(
-                &mut chain,
-                verifier,
-                &DevAttestationVerifier::attestationDigestCall {
-                    guardian: guardian.address(),
-                    enclaveKey: enclave.address(),
-                    evidenceHash: keccak256(&report),
-                },
-            )
-            .unwrap();
-            let sig = attester.sign_hash_sync(&digest).unwrap();
-            let evidence = (report, Bytes::from(sig.as_bytes().to_vec())).abi_encode_params();
-            transact(
-                &mut chain,
-                guardian,
-                gm,
-                &GuardianModule::registerEnclaveKeyCall {
-                    enclaveKey: enclave.address(),
-                    evidence: evidence.into(),
-                },
-                U256::ZERO,
-            )
-            .unwrap();
+        Self {
+            keys,
+            operators,
+            enclaves,
         }
-        Staker::new(keys[3].clone(), &deployment)
-            .unwrap()
-            .deposit(&mut chain, eth(200))
-            .unwrap();
+    }
+}
+
+/// Deploys the protocol with the actors' guardians (threshold 3 of 5), registers the enclave keys and deposits
+/// 200 ETH. Works on either backend (funds the keys with `set_balance`).
+pub(crate) fn deploy(chain: &mut dyn puffer_chain::Chain, actors: &Actors) -> Deployment {
+    let keys = &actors.keys;
+    for k in keys {
+        chain.set_balance(k.address(), eth(1_000)).unwrap();
+    }
+    let attester = &keys[11];
+    let operator = OperatorConfig::dev(
+        attester.address(),
+        actors.operators.iter().map(|g| g.address()).collect(),
+    );
+    let deployment = Deployer::full(DeployConfig::dev(keys[1].address()), operator)
+        .deploy(chain, &keys[0])
+        .unwrap();
+    let gm = deployment.guardian_module().unwrap();
+    let verifier = deployment.address(names::ATTESTATION_VERIFIER).unwrap();
+    for (guardian, enclave) in actors.operators.iter().zip(&actors.enclaves) {
+        let report = Bytes::from_static(b"dev enclave");
+        let digest = call_decode(
+            chain,
+            verifier,
+            &DevAttestationVerifier::attestationDigestCall {
+                guardian: guardian.address(),
+                enclaveKey: enclave.address(),
+                evidenceHash: keccak256(&report),
+            },
+        )
+        .unwrap();
+        let sig = attester.sign_hash_sync(&digest).unwrap();
+        let evidence = (report, Bytes::from(sig.as_bytes().to_vec())).abi_encode_params();
+        transact(
+            chain,
+            guardian,
+            gm,
+            &GuardianModule::registerEnclaveKeyCall {
+                enclaveKey: enclave.address(),
+                evidence: evidence.into(),
+            },
+            U256::ZERO,
+        )
+        .unwrap();
+    }
+    Staker::new(keys[3].clone(), &deployment)
+        .unwrap()
+        .deposit(chain, eth(200))
+        .unwrap();
+    deployment
+}
+
+/// A valid bundle for validator secret `seed` with credentials `wc`, threshold 3 of 5.
+pub(crate) fn make_bundle(
+    seed: u8,
+    wc: B256,
+    network: &Network,
+    enclaves: &[EnclavePublicKey],
+) -> RegistrationBundle {
+    let mut secret = [0u8; 32];
+    secret[31] = seed;
+    secret[0] = 0x11;
+    let secret = SecretKey::from_bytes(&secret, "secret").unwrap();
+    RegistrationBundle::create(&secret, wc.0, network, enclaves, 3).unwrap()
+}
+
+impl Net {
+    pub(crate) fn new() -> Self {
+        let actors = Actors::new();
+        let mut chain =
+            EmbeddedChain::with_funded(actors.keys.iter().map(|k| k.address()), eth(1_000));
+        let deployment = deploy(&mut chain, &actors);
         let view = ChainView::new(&deployment).unwrap();
         Self {
             chain,
             deployment,
             view,
-            keys,
-            operators,
-            enclaves,
+            keys: actors.keys,
+            operators: actors.operators,
+            enclaves: actors.enclaves,
             network: network(),
         }
     }
@@ -128,12 +172,7 @@ impl Net {
     /// A valid bundle for validator secret `seed` in NO_RESTAKING, threshold 3 of 5.
     pub(crate) fn bundle(&mut self, seed: u8) -> RegistrationBundle {
         let wc = self.credentials(NO_RESTAKING);
-        let mut secret = [0u8; 32];
-        secret[31] = seed;
-        secret[0] = 0x11;
-        let secret = SecretKey::from_bytes(&secret, "secret").unwrap();
-        RegistrationBundle::create(&secret, wc.0, &self.network, &self.enclave_pubkeys(), 3)
-            .unwrap()
+        make_bundle(seed, wc, &self.network, &self.enclave_pubkeys())
     }
 
     pub(crate) fn register(&mut self, bundle: &RegistrationBundle) -> U256 {

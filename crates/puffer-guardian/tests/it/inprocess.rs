@@ -7,8 +7,7 @@ use puffer_chain::{
     bindings::IPufferProtocolTypes::ValidatorKey,
 };
 use puffer_guardian::{
-    EjectionCandidate, ExitReason, Guardian, GuardianError, SignRequest, Verdict, gather_exit,
-    gather_signatures,
+    EjectionCandidate, ExitReason, Guardian, GuardianError, SignRequest, Verdict, gather_signatures,
 };
 use puffer_keys::bls::PublicKey;
 
@@ -53,11 +52,26 @@ fn custody_checked_batch_is_provisioned_with_two_guardians_down() {
     let ops = addresses(&guardians);
     peers.set_online(ops[3], false);
     peers.set_online(ops[4], false);
-    let request = SignRequest::Provision {
-        validator_ids: ids.clone(),
-        deposit_root: facts.deposit_root,
-        deadline: facts.now + 600,
+    // What to ask for follows the pool's funds: 1 validator for 32 ETH, both for 64, nothing for less.
+    let eth = crate::harness::eth;
+    let planned = |wei| {
+        guardians[0]
+            .provisioning_request(&facts, wei, facts.now + 600)
+            .unwrap()
     };
+    assert_eq!(planned(eth(31)), None);
+    assert!(
+        matches!(planned(eth(32)), Some(SignRequest::Provision { validator_ids, .. }) if validator_ids == ids[..1])
+    );
+    let request = planned(eth(64)).unwrap();
+    assert_eq!(
+        request,
+        SignRequest::Provision {
+            validator_ids: ids.clone(),
+            deposit_root: facts.deposit_root,
+            deadline: facts.now + 600,
+        }
+    );
     let (blob, round) =
         block_on(gather_signatures(&guardians[0], &peers, &request, &facts)).unwrap();
     assert_eq!(blob.len(), 3 * 65);
@@ -155,7 +169,10 @@ fn partial_exits_combine_into_the_validators_signature() {
         validator_index: 17,
         epoch: 3,
     };
-    let (exit, round) = block_on(gather_exit(&guardians[4], &peers, &request, &facts)).unwrap();
+    // Without any async runtime (what the simulator does).
+    let (exit, round) = peers
+        .gather_exit_now(&guardians[4], &request, &facts)
+        .unwrap();
     assert!(round.bad.is_empty());
     let pubkey = PublicKey::from_hex(&b.pubkey, "pubkey").unwrap();
     exit.verify(&pubkey, &net.network).unwrap();
@@ -197,7 +214,9 @@ fn report_is_posted_by_quorum_then_activation_processed_and_noop_claims() {
         deposit_root: facts.deposit_root,
         deadline: facts.now + 600,
     };
-    let (blob, _) = block_on(gather_signatures(&guardians[2], &peers, &request, &facts)).unwrap();
+    let (blob, _) = peers
+        .gather_signatures_now(&guardians[2], &request, &facts)
+        .unwrap();
     let relayer = net.relayer().clone();
     net.view
         .guardian_chain

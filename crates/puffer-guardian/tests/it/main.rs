@@ -4,5 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod adversarial;
+mod anvil;
+mod daemon;
 mod harness;
+mod http;
 mod inprocess;
