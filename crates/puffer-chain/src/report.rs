@@ -23,8 +23,11 @@ use crate::{
 /// (`SpurtReporter.MAX_EXITS_PER_CHUNK`).
 pub const MAX_EXITS_PER_CHUNK: usize = 25;
 
-/// Why a validator left (`ISpurtReporterTypes.ExitReason`, same discriminants).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// Why a validator left (`ISpurtReporterTypes.ExitReason`, same discriminants; JSON: `"BALANCE_BELOW_EJECTION"`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[repr(u8)]
 pub enum ExitReason {
     /// The NoOp exited it voluntarily.

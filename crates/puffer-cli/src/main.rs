@@ -41,9 +41,6 @@ enum Command {
     Gov(commands::gov::GovArgs),
     /// The whole system on this machine: anvil, Puffer, the beacon node and the guardians.
     Devnet(commands::devnet::DevnetArgs),
-    /// Guardians: run the daemon, set one up.
-    #[command(subcommand)]
-    Guardian(commands::guardian::GuardianCommand),
     /// One screen of the protocol: TVL, rate, liquidity, validators, queues, growth spurt, guardians.
     Status(commands::status::StatusArgs),
     /// Run the simulated beacon node: the Beacon API subset, deposits from an execution layer, withdrawals to it.
@@ -85,7 +82,6 @@ fn main() -> ExitCode {
         Command::Gov(args) => commands::gov::run(args),
         Command::Status(args) => commands::status::run(args),
         Command::Devnet(args) => commands::devnet::run(args),
-        Command::Guardian(cmd) => commands::guardian::run(cmd),
         Command::BeaconSim(args) => commands::beacon_sim::run(args),
         Command::Guardian(cmd) => commands::guardian::run(cmd),
     };

@@ -28,26 +28,7 @@ pub use crate::bindings::ISpurtReporterTypes::{SpurtReport, StrategyReport};
 /// 32 ETH in wei.
 pub const ETH_PER_VALIDATOR_WEI: U256 = U256::from_limbs([0xbc16_d674_ec80_0000, 1, 0, 0]);
 
-/// Why a validator left (the contract's `ExitReason`, same ordinals).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum ExitReason {
-    /// The NoOp exited it.
-    Voluntary = 0,
-    /// Its balance fell below the ejection balance.
-    BalanceBelowEjection = 1,
-    /// Its smoothing commitment expired unrenewed.
-    CommitmentExpired = 2,
-    /// An AVS slashed its strategy.
-    AvsSlashing = 3,
-}
-
-impl ExitReason {
-    /// The ordinal the contract uses.
-    pub fn ordinal(self) -> u8 {
-        self as u8
-    }
-}
+pub use puffer_chain::report::ExitReason;
 
 /// One strategy at the spurt's end, by index.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -201,7 +182,7 @@ pub fn build_report(inputs: &SpurtInputs, deadline: u64) -> SpurtBuild {
                     v.validator_id,
                     returned,
                     reason,
-                    merkle::exit_leaf(spurt, v.validator_id, returned, reason.ordinal()),
+                    merkle::exit_leaf(spurt, v.validator_id, returned, reason),
                 ));
                 shortfall += ETH_PER_VALIDATOR_WEI.saturating_sub(returned);
                 exits_wei[v.strategy_index] += returned;
@@ -240,7 +221,7 @@ pub fn build_report(inputs: &SpurtInputs, deadline: u64) -> SpurtBuild {
         amounts.sort();
         let leaves: Vec<B256> = amounts
             .iter()
-            .map(|(node, amount)| merkle::rewards_leaf(s.address, spurt, *node, *amount))
+            .map(|(node, amount)| merkle::claim_leaf(s.address, spurt, *node, *amount))
             .collect();
         let tree = MerkleTree::new(leaves.clone());
         let total: U256 = amounts.iter().map(|(_, a)| *a).sum();
@@ -400,7 +381,7 @@ mod tests {
         );
         for s in &b.trees.strategies {
             for c in &s.claims {
-                assert!(merkle::verify_proof(s.claims_root, c.leaf, &c.proof));
+                assert!(MerkleTree::verify(s.claims_root, c.leaf, &c.proof));
             }
         }
     }
