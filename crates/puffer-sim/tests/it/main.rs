@@ -1,0 +1,6 @@
+//! Integration tests of the simulator (one binary): conservation, reproducibility, the docs' worked example,
+//! sensitivity, scenario parsing.
+
+mod common;
+mod conservation;
+mod scenario_file;
