@@ -48,5 +48,6 @@ contract Deploy is Script, DeployPuffer {
         console.log("GuardianModule ", address(d.guardianModule));
         console.log("PufferProtocol ", address(d.protocol));
         console.log("NO_RESTAKING   ", d.protocol.strategy(d.protocol.NO_RESTAKING()).strategy);
+        console.log("SpurtReporter  ", address(d.reporter));
     }
 }

@@ -78,6 +78,24 @@ alloy::sol!(
     "../puffer-contracts/artifacts/DevAttestationVerifier.json"
 );
 
+alloy::sol!(
+    #[sol(all_derives)]
+    SpurtReporter,
+    "../puffer-contracts/artifacts/SpurtReporter.json"
+);
+
+alloy::sol!(
+    #[sol(all_derives)]
+    DevEigenPod,
+    "../puffer-contracts/artifacts/DevEigenPod.json"
+);
+
+alloy::sol!(
+    #[sol(all_derives)]
+    DevAVS,
+    "../puffer-contracts/artifacts/DevAVS.json"
+);
+
 alloy::sol! {
     /// The EIP-712 struct a staker signs to authorise a redemption (`WithdrawalPool.REDEEM_TYPEHASH`).
     #[derive(Debug, PartialEq, Eq)]
@@ -99,8 +117,10 @@ pub mod roles {
     pub const DAO: u64 = 1;
     /// Emergency pause.
     pub const PAUSER: u64 = 2;
-    /// The PufferProtocol contract.
+    /// The PufferProtocol contract (and the SpurtReporter, which pays into the pool).
     pub const PROTOCOL: u64 = 3;
+    /// The SpurtReporter (exits, activations, burst share, strategy claims and releases).
+    pub const REPORTER: u64 = 4;
     /// Anyone.
     pub const PUBLIC: u64 = u64::MAX;
 }

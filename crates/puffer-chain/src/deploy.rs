@@ -25,7 +25,7 @@ use crate::{
     ChainError, Result,
     bindings::{
         AccessManager, DevAttestationVerifier, GuardianModule, PufferPool, PufferProtocol,
-        PufferStrategyFactory, TimelockController, WithdrawalPool, roles,
+        PufferStrategyFactory, SpurtReporter, TimelockController, WithdrawalPool, roles,
     },
     chain::{Chain, TxRequest},
     contract::{call_decode, transact},
@@ -59,6 +59,8 @@ pub mod names {
     pub const STRATEGY_BEACON: &str = "StrategyBeacon";
     /// The NO_RESTAKING strategy created at deployment.
     pub const NO_RESTAKING_STRATEGY: &str = "NoRestakingStrategy";
+    /// The SpurtReporter (growth-spurt reports, claims roots, exits).
+    pub const SPURT_REPORTER: &str = "SpurtReporter";
 }
 
 /// What the operator side needs (mirrors `DeployPuffer.OperatorConfig`); `None` means "deploy the dev contract" /
@@ -229,6 +231,14 @@ impl Deployment {
     /// [`ChainError::MissingContract`] (a staker-side-only deployment).
     pub fn deposit_contract(&self) -> Result<Address> {
         self.address(names::DEPOSIT_CONTRACT)
+    }
+
+    /// The SpurtReporter.
+    ///
+    /// # Errors
+    /// [`ChainError::MissingContract`] (a staker-side-only deployment).
+    pub fn spurt_reporter(&self) -> Result<Address> {
+        self.address(names::SPURT_REPORTER)
     }
 
     /// Writes the deployment file (pretty JSON), creating parent directories.
@@ -543,17 +553,27 @@ impl DeployStep for StakerRolesStep {
             ),
         ];
         for (target, selectors, role) in table {
-            ctx.send(
-                am,
-                &AccessManager::setTargetFunctionRoleCall {
-                    target,
-                    selectors: selectors.into_iter().map(Into::into).collect(),
-                    roleId: role,
-                },
-            )?;
+            set_function_roles(ctx, am, target, selectors, role)?;
         }
         Ok(())
     }
+}
+
+fn set_function_roles(
+    ctx: &mut DeployContext<'_>,
+    am: Address,
+    target: Address,
+    selectors: Vec<[u8; 4]>,
+    role: u64,
+) -> Result<()> {
+    ctx.send(
+        am,
+        &AccessManager::setTargetFunctionRoleCall {
+            target,
+            selectors: selectors.into_iter().map(Into::into).collect(),
+            roleId: role,
+        },
+    )
 }
 
 /// Step 6, contracts (exactly `DeployPuffer._deployOperator`): the dev DepositContract and DevEigenPodManager
@@ -652,6 +672,12 @@ impl DeployStep for OperatorContractsStep {
         record(ctx, names::STRATEGY_FACTORY, factory);
         record(ctx, names::STRATEGY_BEACON, beacon);
         record(ctx, names::NO_RESTAKING_STRATEGY, no_restaking);
+        ctx.create(
+            names::SPURT_REPORTER,
+            "SpurtReporter",
+            (am, pool, protocol, guardian_module).abi_encode_params(),
+            U256::ZERO,
+        )?;
         Ok(())
     }
 }
@@ -688,6 +714,7 @@ impl DeployStep for OperatorRolesStep {
         let protocol = ctx.deployment.protocol()?;
         let guardian_module = ctx.deployment.guardian_module()?;
         let verifier = ctx.deployment.address(names::ATTESTATION_VERIFIER)?;
+        let reporter = ctx.deployment.spurt_reporter()?;
         ctx.send(
             am,
             &AccessManager::grantRoleCall {
@@ -714,6 +741,46 @@ impl DeployStep for OperatorRolesStep {
                 protocol,
                 vec![PufferProtocol::pauseRegistrationsCall::SELECTOR],
                 roles::PAUSER,
+            ),
+        ];
+        for (target, selectors, role) in table.drain(..) {
+            set_function_roles(ctx, am, target, selectors, role)?;
+        }
+        // The SpurtReporter: labelled role, ROLE_PROTOCOL (pool) and ROLE_REPORTER (protocol, strategies).
+        ctx.send(
+            am,
+            &AccessManager::labelRoleCall {
+                roleId: roles::REPORTER,
+                label: "REPORTER".to_owned(),
+            },
+        )?;
+        for role in [roles::PROTOCOL, roles::REPORTER] {
+            ctx.send(
+                am,
+                &AccessManager::grantRoleCall {
+                    roleId: role,
+                    account: reporter,
+                    executionDelay: 0,
+                },
+            )?;
+        }
+        table = vec![
+            (
+                protocol,
+                vec![
+                    PufferProtocol::exitValidatorCall::SELECTOR,
+                    PufferProtocol::setBurstShareCall::SELECTOR,
+                    PufferProtocol::activateValidatorCall::SELECTOR,
+                ],
+                roles::REPORTER,
+            ),
+            (
+                reporter,
+                vec![
+                    SpurtReporter::setMaxRateChangeBpsCall::SELECTOR,
+                    SpurtReporter::setBurstThresholdBpsCall::SELECTOR,
+                ],
+                roles::DAO,
             ),
             (
                 guardian_module,
@@ -745,14 +812,7 @@ impl DeployStep for OperatorRolesStep {
             ));
         }
         for (target, selectors, role) in table {
-            ctx.send(
-                am,
-                &AccessManager::setTargetFunctionRoleCall {
-                    target,
-                    selectors: selectors.into_iter().map(Into::into).collect(),
-                    roleId: role,
-                },
-            )?;
+            set_function_roles(ctx, am, target, selectors, role)?;
         }
         Ok(())
     }

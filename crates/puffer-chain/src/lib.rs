@@ -8,7 +8,9 @@
 //!   5 ETH`), across every contract's errors plus `Error(string)` and `Panic(uint256)`.
 //! - [`Deployer`]: deploys and wires the protocol in the forge script's order as a list of steps, and the
 //!   [`Deployment`] file other processes attach to.
-//! - Role clients: [`Staker`], [`Governance`] (through the timelock), [`NodeOperator`] and [`GuardianChain`].
+//! - Role clients: [`Staker`], [`Governance`] (through the timelock), [`NodeOperator`] and [`GuardianChain`];
+//!   [`SpurtReports`] posts growth-spurt reports and processes their exits and activations ([`report`] also holds
+//!   the Merkle leaves and the [`MerkleTree`] the contracts accept).
 //!
 //! See `docs/chain.md` for the design.
 
@@ -21,6 +23,7 @@ mod embedded;
 mod error;
 mod governance;
 pub mod operator;
+pub mod report;
 mod revert;
 mod rpc;
 mod staker;
@@ -35,6 +38,7 @@ pub use embedded::{
 pub use error::{ChainError, Result};
 pub use governance::{Governance, Operation};
 pub use operator::{GuardianChain, NodeOperator, Registration, sign_digest_sorted};
+pub use report::{ExitReason, MerkleTree, SpurtClock, SpurtReports};
 pub use revert::{ContractError, decode_revert, format_eth, format_units};
 pub use rpc::{RetryPolicy, RpcChain};
 pub use staker::{SignedRedemption, Staker, liquidity, rate};

@@ -1,7 +1,7 @@
 //! The operator side's clients: [`NodeOperator`] (register, extend, stop, status) and [`GuardianChain`] (what the
 //! guardian daemon reads and submits: registrations, the schedule, EIP-712 digests, provisioning and skips).
 //!
-//! Growth-spurt reports and claims are not here yet (they land with issue 5's report code).
+//! Growth-spurt reports are posted through [`crate::SpurtReports`]; a NoOp claims with [`NodeOperator::claim`].
 
 use alloy::{
     primitives::{Address, B256, Bytes, U256, hex, keccak256},
@@ -12,7 +12,9 @@ use puffer_keys::bundle::RegistrationBundle;
 
 use crate::{
     ChainError, Result,
-    bindings::{DepositContract, GuardianModule, IPufferProtocolTypes, PufferProtocol},
+    bindings::{
+        DepositContract, GuardianModule, IPufferProtocolTypes, PufferProtocol, PufferStrategy,
+    },
     chain::{Chain, LogFilter},
     contract::{call_decode, first_event, transact},
     deploy::Deployment,
@@ -178,6 +180,29 @@ impl NodeOperator {
             validatorId: validator_id,
         };
         transact(chain, &self.signer, self.protocol, &call, U256::ZERO)?;
+        Ok(())
+    }
+
+    /// Claims `amount_wei` of spurt `spurt` from `strategy` (the strategy contract's address) with `proof` from the
+    /// guardians' published claims tree; the ETH goes to this NoOp.
+    ///
+    /// # Errors
+    /// `StrategyInvalidClaimProof`, `StrategyAlreadyClaimed` decoded.
+    pub fn claim(
+        &self,
+        chain: &mut dyn Chain,
+        strategy: Address,
+        spurt: u64,
+        amount_wei: U256,
+        proof: Vec<B256>,
+    ) -> Result<()> {
+        let call = PufferStrategy::claimCall {
+            spurt: U256::from(spurt),
+            node: self.signer.address(),
+            amountWei: amount_wei,
+            proof,
+        };
+        transact(chain, &self.signer, strategy, &call, U256::ZERO)?;
         Ok(())
     }
 

@@ -253,6 +253,10 @@ fn same_addresses_as_the_forge_script() {
             names::NO_RESTAKING_STRATEGY,
             address!("0x9b1E17314eeF229B6F93a540088EC1eF7CDC282f"),
         ),
+        (
+            names::SPURT_REPORTER,
+            address!("0x2A6462bfd3dcD1BEdB3Dd123f7474991E81f210a"),
+        ),
     ];
     for (name, address) in forge {
         assert_eq!(deployment.address(name).unwrap(), address, "{name}");
@@ -293,7 +297,46 @@ fn operator_roles_match_the_forge_script() {
     .unwrap()
     .isMember;
     assert!(is_protocol);
+    let reporter = deployment.spurt_reporter().unwrap();
+    for role in [roles::PROTOCOL, roles::REPORTER] {
+        let member = call_decode(
+            &mut chain,
+            am,
+            &AccessManager::hasRoleCall {
+                roleId: role,
+                account: reporter,
+            },
+        )
+        .unwrap()
+        .isMember;
+        assert!(member, "SpurtReporter lacks role {role}");
+    }
     let expected: Vec<(Address, [u8; 4], u64)> = vec![
+        (
+            protocol,
+            PufferProtocol::exitValidatorCall::SELECTOR,
+            roles::REPORTER,
+        ),
+        (
+            protocol,
+            PufferProtocol::setBurstShareCall::SELECTOR,
+            roles::REPORTER,
+        ),
+        (
+            protocol,
+            PufferProtocol::activateValidatorCall::SELECTOR,
+            roles::REPORTER,
+        ),
+        (
+            reporter,
+            puffer_chain::bindings::SpurtReporter::setMaxRateChangeBpsCall::SELECTOR,
+            roles::DAO,
+        ),
+        (
+            reporter,
+            puffer_chain::bindings::SpurtReporter::setBurstThresholdBpsCall::SELECTOR,
+            roles::DAO,
+        ),
         (
             protocol,
             PufferProtocol::createStrategyCall::SELECTOR,

@@ -431,3 +431,60 @@ fn solidity_builtin_errors_decode() {
     );
     let _ = B256::ZERO;
 }
+
+/// A value of `ty` for a synthetic encoding: non-zero where the type allows, so amounts show as ETH.
+fn sample(
+    ty: &puffer_chain::alloy::dyn_abi::DynSolType,
+) -> puffer_chain::alloy::dyn_abi::DynSolValue {
+    use puffer_chain::alloy::dyn_abi::{DynSolType as T, DynSolValue as V};
+    match ty {
+        T::Bool => V::Bool(true),
+        T::Int(bits) => V::Int(
+            puffer_chain::alloy::primitives::I256::try_from(-3).unwrap(),
+            *bits,
+        ),
+        T::Uint(bits) => V::Uint(U256::from(7u64), *bits),
+        T::Address => V::Address(Address::repeat_byte(0x42)),
+        T::FixedBytes(n) => V::FixedBytes(B256::repeat_byte(0x24), *n),
+        T::Bytes => V::Bytes(vec![1, 2, 3]),
+        T::String => V::String("x".to_owned()),
+        T::Array(inner) => V::Array(vec![sample(inner)]),
+        T::FixedArray(inner, n) => V::FixedArray(vec![sample(inner); *n]),
+        T::Tuple(inner) => V::Tuple(inner.iter().map(sample).collect()),
+        other => panic!("no sample for {other}"),
+    }
+}
+
+/// Every custom error declared in any committed artifact (staker and operator side, spurt reports, dev contracts,
+/// OpenZeppelin's) decodes to its own name with every parameter named in the text.
+#[test]
+fn every_custom_error_of_every_artifact_decodes_by_name() {
+    use puffer_chain::alloy::{
+        dyn_abi::{DynSolValue, Specifier},
+        json_abi::JsonAbi,
+    };
+    let mut checked = 0;
+    for contract in puffer_contracts::names() {
+        let artifact = puffer_contracts::artifact(contract).unwrap();
+        let abi: JsonAbi = serde_json::from_value(artifact.abi).unwrap();
+        for error in abi.errors() {
+            let types: Vec<_> = error.inputs.iter().map(|p| p.resolve().unwrap()).collect();
+            let values = DynSolValue::Tuple(types.iter().map(sample).collect());
+            let mut data = error.selector().to_vec();
+            data.extend(values.abi_encode_params());
+            let decoded = decode_revert(&data);
+            assert_eq!(decoded.name(), error.name, "{contract}.{}", error.name);
+            let text = decoded.to_string();
+            for param in &error.inputs {
+                assert!(
+                    text.contains(&param.name),
+                    "{contract}.{}: {text:?} does not name {}",
+                    error.name,
+                    param.name
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "only {checked} errors found");
+}

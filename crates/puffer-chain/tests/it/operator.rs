@@ -10,17 +10,18 @@ use puffer_chain::{
     NodeOperator, OperatorConfig, Staker,
     alloy::{
         primitives::{Address, B256, Bytes, U256},
-        signers::SignerSync,
+        signers::{SignerSync, local::PrivateKeySigner},
         sol_types::{SolEvent, SolValue},
     },
     bindings::{
         DepositContract, DevAttestationVerifier, GuardianModule, IPufferProtocolTypes,
-        PufferProtocol,
+        ISpurtReporterTypes, PufferPool, PufferProtocol, PufferStrategy,
     },
     contract::{call_decode, transact},
     deploy::{NO_RESTAKING, names},
     dev_signer, dev_signers,
     operator::{sign_digest_sorted, strategy_name},
+    report::{ExitReason, MerkleTree, SpurtReports, activation_leaf, claim_leaf, exit_leaf},
 };
 use puffer_keys::{
     bls::SecretKey,
@@ -44,8 +45,27 @@ pub(crate) struct Outcome {
     deposit_balance: U256,
     deposit_root: B256,
     credentials: Vec<Bytes>,
+    spurt: SpurtOutcome,
     events: Vec<(Address, Vec<B256>, Bytes)>,
 }
+
+/// What the growth-spurt part of the flow leaves behind.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct SpurtOutcome {
+    /// Statuses after the report was processed (ACTIVE = 5, EXITED = 6).
+    statuses: Vec<u8>,
+    rate_before: U256,
+    rate_after_report: U256,
+    rate_after_exits: U256,
+    claimed: bool,
+    noop_pufeth: U256,
+    redeemed_to: U256,
+    next_spurt: u64,
+}
+
+/// A fresh address that only ever receives the redemption.
+const REDEEM_RECEIVER: Address =
+    puffer_chain::alloy::primitives::address!("0x00000000000000000000000000000000000fee01");
 
 thread_local! {
     /// Bundles by validator index: ECIES encryption is randomised, so both backends must register the same ones.
@@ -211,6 +231,16 @@ pub(crate) fn run(chain: &mut dyn Chain) -> (Deployment, Outcome) {
         .iter()
         .map(|id| noop_client.validator(chain, *id).unwrap().status)
         .collect::<Vec<u8>>();
+    let spurt = report_claim_and_redeem(
+        chain,
+        &deployment,
+        &enclaves,
+        relayer,
+        &noop_client,
+        staker,
+        dao,
+        &ids,
+    );
 
     let deposit = deployment.deposit_contract().unwrap();
     let deposit_balance = chain.balance(deposit).unwrap();
@@ -246,9 +276,184 @@ pub(crate) fn run(chain: &mut dyn Chain) -> (Deployment, Outcome) {
         deposit_balance,
         deposit_root,
         credentials,
+        spurt,
         events,
     };
     (deployment, outcome)
+}
+
+fn pod_of(chain: &mut dyn Chain, strategy: Address) -> Address {
+    call_decode(chain, strategy, &PufferStrategy::eigenPodCall {}).unwrap()
+}
+
+fn credit(chain: &mut dyn Chain, to: Address, wei: U256) {
+    let before = chain.balance(to).unwrap();
+    chain.set_balance(to, before + wei).unwrap();
+}
+
+/// Spurt 0 ends; validator `ids[0]` (NO_RESTAKING) earned 0.05 ETH of consensus rewards (skimmed to its pod) and
+/// became active; validator `ids[1]` (RESTAKED) was ejected with 31.5 ETH returned. The guardians report it, anyone
+/// processes the activation and the exit, the NoOp claims its rewards with the tree's proof, and a staker redeems.
+#[allow(clippy::too_many_arguments)]
+fn report_claim_and_redeem(
+    chain: &mut dyn Chain,
+    deployment: &Deployment,
+    enclaves: &[PrivateKeySigner],
+    relayer: &PrivateKeySigner,
+    noop: &NodeOperator,
+    staker: &PrivateKeySigner,
+    dao: &PrivateKeySigner,
+    ids: &[U256],
+) -> SpurtOutcome {
+    let reports = SpurtReports::new(deployment).unwrap();
+    let clock = reports.clock(chain).unwrap();
+    assert_eq!((clock.current, clock.next_report), (0, 0));
+    assert!(!clock.report_due());
+    let now = chain.timestamp().unwrap();
+    chain.advance_time(clock.current_end - now + 1).unwrap();
+    chain.mine().unwrap();
+    assert!(reports.clock(chain).unwrap().report_due());
+
+    let strategies = reports.strategies(chain).unwrap();
+    assert_eq!(strategies.len(), 2);
+    let rewards = eth(1) / U256::from(20u64);
+    let returned = eth(63) / U256::from(2u64);
+    let pod0 = pod_of(chain, strategies[0].1);
+    let pod1 = pod_of(chain, strategies[1].1);
+    credit(chain, pod0, rewards);
+    credit(chain, pod1, returned);
+
+    let claims = MerkleTree::new(vec![
+        claim_leaf(strategies[0].1, 0, noop.address(), rewards),
+        // A second NoOp's claim, so the proof is not empty.
+        claim_leaf(strategies[0].1, 0, REDEEM_RECEIVER, U256::ZERO),
+    ]);
+    let exit = ISpurtReporterTypes::Exit {
+        validatorId: ids[1],
+        returnedWei: returned,
+        reason: ExitReason::BalanceBelowEjection.as_u8(),
+    };
+    let exits = MerkleTree::new(vec![exit_leaf(
+        0,
+        ids[1],
+        returned,
+        ExitReason::BalanceBelowEjection,
+    )]);
+    let activations = MerkleTree::new(vec![activation_leaf(0, ids[0]), activation_leaf(0, ids[1])]);
+    let report = ISpurtReporterTypes::SpurtReport {
+        spurt: U256::ZERO,
+        deadline: U256::from(chain.timestamp().unwrap() + 3_600),
+        beaconBalanceGwei: U256::from(32_000_000_000u64),
+        activeValidators: U256::from(1u64),
+        ethereumValidators: U256::from(1_000_000u64),
+        activationsRoot: activations.root(),
+        activations: U256::from(2u64),
+        exitsRoot: exits.root(),
+        exitCount: U256::from(1u64),
+        exitsShortfallWei: eth(32) - returned,
+        strategies: vec![
+            ISpurtReporterTypes::StrategyReport {
+                claimsRoot: claims.root(),
+                claimsWei: rewards,
+                avsRevenueWei: U256::ZERO,
+                exitsWei: U256::ZERO,
+            },
+            ISpurtReporterTypes::StrategyReport {
+                claimsRoot: B256::ZERO,
+                claimsWei: U256::ZERO,
+                avsRevenueWei: U256::ZERO,
+                exitsWei: returned,
+            },
+        ],
+    };
+    let rate_before = Staker::new(staker.clone(), deployment)
+        .unwrap()
+        .rate(chain)
+        .unwrap();
+    let digest = reports.digest(chain, &report).unwrap();
+    // One enclave short of the quorum: refused with the decoded reason.
+    let short = sign_digest_sorted(&enclaves[..1], digest).unwrap();
+    let err = reports.post(chain, relayer, &report, short).unwrap_err();
+    assert!(err.to_string().contains("GuardianBelowThreshold"), "{err}");
+    let sigs = sign_digest_sorted(&enclaves[1..], digest).unwrap();
+    reports.post(chain, relayer, &report, sigs.clone()).unwrap();
+    // The same signed report again: the spurt is already reported.
+    let err = reports.post(chain, relayer, &report, sigs).unwrap_err();
+    assert!(err.to_string().contains("ReportUnexpectedSpurt"), "{err}");
+    let rate_after_report = Staker::new(staker.clone(), deployment)
+        .unwrap()
+        .rate(chain)
+        .unwrap();
+
+    let proof = activations.proof(activation_leaf(0, ids[0])).unwrap();
+    reports
+        .process_activations(chain, relayer, 0, vec![ids[0]], vec![proof])
+        .unwrap();
+    let proof = exits
+        .proof(exit_leaf(
+            0,
+            ids[1],
+            returned,
+            ExitReason::BalanceBelowEjection,
+        ))
+        .unwrap();
+    reports
+        .process_exits(chain, relayer, 0, vec![exit], vec![proof])
+        .unwrap();
+    let staker_client = Staker::new(staker.clone(), deployment).unwrap();
+    let rate_after_exits = staker_client.rate(chain).unwrap();
+
+    // The NoOp claims with the published proof; a second claim of the same leaf is refused.
+    let proof = claims
+        .proof(claim_leaf(strategies[0].1, 0, noop.address(), rewards))
+        .unwrap();
+    noop.claim(chain, strategies[0].1, 0, rewards, proof.clone())
+        .unwrap();
+    let err = noop
+        .claim(chain, strategies[0].1, 0, rewards, proof)
+        .unwrap_err();
+    assert!(err.to_string().contains("StrategyAlreadyClaimed"), "{err}");
+    let claimed = call_decode(
+        chain,
+        strategies[0].1,
+        &PufferStrategy::isClaimedCall {
+            spurt: U256::ZERO,
+            node: noop.address(),
+            amountWei: rewards,
+        },
+    )
+    .unwrap();
+
+    // Liquidity for exits, through the timelock, then a redemption to a fresh address.
+    Governance::new(dao.clone(), deployment)
+        .unwrap()
+        .move_liquidity(chain, true, eth(10))
+        .unwrap();
+    let redeemed_to = staker_client
+        .redeem(chain, eth(5), REDEEM_RECEIVER, U256::ZERO)
+        .unwrap();
+    assert_eq!(chain.balance(REDEEM_RECEIVER).unwrap(), redeemed_to);
+
+    SpurtOutcome {
+        statuses: ids
+            .iter()
+            .map(|id| noop.validator(chain, *id).unwrap().status)
+            .collect(),
+        rate_before,
+        rate_after_report,
+        rate_after_exits,
+        claimed,
+        noop_pufeth: call_decode(
+            chain,
+            deployment.pool().unwrap(),
+            &PufferPool::balanceOfCall {
+                account: noop.address(),
+            },
+        )
+        .unwrap(),
+        redeemed_to,
+        next_spurt: reports.clock(chain).unwrap().next_report,
+    }
 }
 
 #[test]
@@ -258,6 +463,18 @@ fn embedded_operator_flow_provisions_both_validators() {
     assert_eq!(outcome.deposit_balance, eth(64));
     // PROVISIONED = 4.
     assert_eq!(outcome.statuses, vec![4, 4]);
+    // After the report: ACTIVE = 5, EXITED = 6; the report moved the rate down by the pending 0.5 ETH shortfall
+    // (less than the 1% bound), burning the bond at processing moved it back up.
+    let spurt = &outcome.spurt;
+    assert_eq!(spurt.statuses, vec![5, 6]);
+    assert!(spurt.rate_after_report < spurt.rate_before, "{spurt:?}");
+    assert!(
+        spurt.rate_after_exits > spurt.rate_after_report,
+        "{spurt:?}"
+    );
+    assert!(spurt.claimed);
+    assert_eq!(spurt.next_spurt, 1);
+    assert!(spurt.redeemed_to > eth(4), "{spurt:?}");
     let mut provisioned = outcome.provisioned.clone();
     provisioned.sort();
     let mut ids = outcome.ids.clone();
