@@ -23,6 +23,9 @@ enum Command {
     Keys(commands::keys::KeysCommand),
     /// Run the simulated beacon node: the Beacon API subset, deposits from an execution layer, withdrawals to it.
     BeaconSim(commands::beacon_sim::BeaconSimArgs),
+    /// Simulate Puffer for a scenario (real contracts in embedded revm, simulated beacon chain); `sim sweep` ranks
+    /// a grid of schedules, prices and seeds.
+    Sim(commands::sim::SimArgs),
 }
 
 fn main() -> ExitCode {
@@ -36,6 +39,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Keys(cmd) => commands::keys::run(cmd),
         Command::BeaconSim(args) => commands::beacon_sim::run(args),
+        Command::Sim(args) => commands::sim::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -120,7 +120,6 @@ struct StrategyState {
 #[derive(Debug, Clone)]
 struct NoOpAgent {
     client: NodeOperator,
-    strategy: usize,
 }
 
 /// How a validator left.
@@ -139,8 +138,8 @@ struct ValidatorRec {
     id: U256,
     strategy: usize,
     noop: usize,
-    pubkey: Vec<u8>,
     months_initial: u64,
+    months_total: u64,
     paid_wei: U256,
     provisioned: bool,
     beacon_index: Option<u64>,
@@ -378,7 +377,6 @@ impl Simulation {
                 noops.push(NoOpAgent {
                     client: NodeOperator::new(s, &deployment)
                         .map_err(chain_err(0, "NoOp client"))?,
-                    strategy: si,
                 });
             }
             let name = if si == 0 {
@@ -596,15 +594,19 @@ impl Simulation {
 
     /// Day 0: the seed deposit, the initial registrations and their provisioning.
     fn day_zero(&mut self) -> Result<()> {
-        let seed = eth_to_wei(self.scenario.stakers.initial_deposit_eth);
-        if !seed.is_zero() {
+        // The seed deposit, split equally among the stakers.
+        let n = self.stakers.len() as f64;
+        let each = eth_to_wei(self.scenario.stakers.initial_deposit_eth / n);
+        if !each.is_zero() {
             self.chain.label("staker deposit");
-            self.stakers[0]
-                .deposit(&mut self.chain, seed)
-                .map_err(chain_err(0, "seed deposit"))?;
-            self.ledger.in_wei += seed;
-            self.counters.deposits += 1;
-            self.counters.deposited_wei += seed;
+            for staker in &self.stakers {
+                staker
+                    .deposit(&mut self.chain, each)
+                    .map_err(chain_err(0, "seed deposit"))?;
+                self.ledger.in_wei += each;
+                self.counters.deposits += 1;
+                self.counters.deposited_wei += each;
+            }
         }
         let mut plan = Vec::new();
         for (si, spec) in self.scenario.strategies.clone().iter().enumerate() {
@@ -874,6 +876,7 @@ impl Simulation {
             self.ledger.in_wei += price;
             let rec = &mut self.validators[v];
             rec.paid_wei += price;
+            rec.months_total += months;
             rec.expiry_day = Some(expiry + months as f64 * DAYS_PER_MONTH);
             self.counters.renewals += 1;
         }
@@ -912,15 +915,13 @@ impl Simulation {
                     .register(&mut self.chain, bundle, self.strategies[si].name, months)
                     .map_err(chain_err(day, "registerValidatorKey"))?;
                 self.ledger.in_wei += cost;
-                let pubkey = puffer_chain::alloy::primitives::hex::decode(&bundle.pubkey)
-                    .unwrap_or_default();
                 self.by_id.insert(id, self.validators.len());
                 self.validators.push(ValidatorRec {
                     id,
                     strategy: si,
                     noop: n,
-                    pubkey,
                     months_initial: months,
+                    months_total: months,
                     paid_wei: cost,
                     provisioned: false,
                     beacon_index: None,
@@ -1060,6 +1061,7 @@ impl Simulation {
             d.pool().map_err(chain_err(day, "deployment"))?,
             d.withdrawal_pool().map_err(chain_err(day, "deployment"))?,
             d.protocol().map_err(chain_err(day, "deployment"))?,
+            d.spurt_reporter().map_err(chain_err(day, "deployment"))?,
         ];
         for s in &self.strategies {
             out.push(s.address);
@@ -1201,19 +1203,27 @@ impl Simulation {
     /// Totals for the terminal and the report.
     pub fn summary(&self) -> Summary {
         let last = self.records.last();
+        // Per commitment length: consensus rewards per year active minus the commitment's yearly cost
+        // (commitments paid, bond excluded, over the months they bought).
+        let bond = self.scenario.parameters.bond_eth;
         let mut by_months: BTreeMap<u64, (u64, f64, f64)> = BTreeMap::new();
         for v in &self.validators {
             let Some(activated) = v.activation_day else {
                 continue;
             };
+            let days_active = self.day.saturating_sub(activated);
+            if days_active == 0 {
+                continue;
+            }
             let earned = (i128::from(v.balance_gwei) + i128::from(v.withdrawn_gwei)
                 - 32_000_000_000) as f64
                 / 1e9;
-            let paid = wei_to_eth(v.paid_wei) - self.scenario.parameters.bond_eth;
-            let years = (f64::from(self.day.saturating_sub(activated))).max(1.0) / 365.0;
+            let paid = wei_to_eth(v.paid_wei) - bond;
+            let yearly_cost = paid * 12.0 / v.months_total.max(1) as f64;
+            let yearly_earned = earned * 365.0 / f64::from(days_active);
             let e = by_months.entry(v.months_initial).or_default();
             e.0 += 1;
-            e.1 += (earned - paid) / years;
+            e.1 += yearly_earned - yearly_cost;
             e.2 += paid;
         }
         Summary {

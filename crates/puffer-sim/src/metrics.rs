@@ -95,7 +95,8 @@ pub struct NoOpReturn {
     pub months: u64,
     /// Validators that reached the beacon chain.
     pub validators: u64,
-    /// Consensus rewards minus commitments paid, per validator per year active, ETH.
+    /// Consensus rewards per year active minus the commitment's cost per year (commitments paid over the months
+    /// bought), per validator, ETH.
     pub net_eth_per_validator_year: f64,
     /// Commitments paid per validator (renewals included), ETH.
     pub commitment_paid_eth_per_validator: f64,

@@ -44,9 +44,9 @@ pub struct Scenario {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Stakers {
-    /// Number of stakers. Default 1,200.
+    /// Number of stakers. Default 1,500.
     pub count: u32,
-    /// ETH deposited on day 0 by the first staker (seed liquidity). Default 10,000.
+    /// ETH deposited on day 0, split equally among the stakers (seed liquidity). Default 10,000.
     pub initial_deposit_eth: f64,
     /// Probability that a staker deposits on a given day. Default 0.05.
     pub daily_deposit_probability: f64,
@@ -257,7 +257,7 @@ impl Default for Scenario {
 impl Default for Stakers {
     fn default() -> Self {
         Self {
-            count: 1_200,
+            count: 1_500,
             initial_deposit_eth: 10_000.0,
             daily_deposit_probability: 0.05,
             deposit_min_eth: 1.0,

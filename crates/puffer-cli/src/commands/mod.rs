@@ -2,3 +2,4 @@
 
 pub(crate) mod beacon_sim;
 pub(crate) mod keys;
+pub(crate) mod sim;

@@ -3,4 +3,6 @@
 
 mod common;
 mod conservation;
+mod reproducibility;
 mod scenario_file;
+mod worked_example;
