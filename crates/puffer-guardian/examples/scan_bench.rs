@@ -1,0 +1,2 @@
+//! Balance-scan benchmark (placeholder).
+fn main() {}

@@ -1,0 +1,420 @@
+//! The growth-spurt report builder: a pure, deterministic function of the chain and beacon state at a spurt's
+//! end ([`SpurtInputs`]), so every honest guardian computes the byte-identical [`SpurtReport`] and the quorum
+//! can form. Rules (the contract's money flow is in `docs/contracts/spurts.md`):
+//!
+//! - **Reserves**: `beaconBalanceGwei` = Σ beacon balances of Puffer's validators that are active and not
+//!   fully exited in this report; `activeValidators` their count; `ethereumValidators` from the beacon node.
+//! - **Claims** per strategy, one leaf per NoOp (`RewardsMerkle.leaf(strategy, spurt, node, amount)`):
+//!   the consensus rewards of the NoOp's validators in that strategy this spurt (`ValidatorInput::rewards_wei`),
+//!   plus the restaking commission `avsRevenue × commissionBps / 10_000` (rounded down, the pools' favour, as
+//!   the contract) split between the strategy's NoOps pro rata to their active validators (rounded down; the
+//!   dust stays with the pools). NoOps with a zero amount get no leaf.
+//! - **AVS revenue**: per strategy as observed; must be 0 for a non-restaking strategy (the builder zeroes it).
+//! - **Exits**: one leaf per fully exited validator `exitLeaf(spurt, id, returnedWei, reason)`;
+//!   `exitsShortfallWei` = Σ max(0, 32 ETH − returned); per strategy `exitsWei` = Σ returned.
+//! - **Activations**: one leaf per validator that became active this spurt.
+//!
+//! Inputs are sorted by validator id inside, so their order does not matter.
+
+use std::collections::BTreeMap;
+
+use alloy::primitives::{Address, B256, U256};
+use serde::{Deserialize, Serialize};
+
+use crate::merkle::{self, Claim, MerkleTree};
+
+pub use crate::bindings::ISpurtReporterTypes::{SpurtReport, StrategyReport};
+
+/// 32 ETH in wei.
+pub const ETH_PER_VALIDATOR_WEI: U256 = U256::from_limbs([0xbc16_d674_ec80_0000, 1, 0, 0]);
+
+/// Why a validator left (the contract's `ExitReason`, same ordinals).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ExitReason {
+    /// The NoOp exited it.
+    Voluntary = 0,
+    /// Its balance fell below the ejection balance.
+    BalanceBelowEjection = 1,
+    /// Its smoothing commitment expired unrenewed.
+    CommitmentExpired = 2,
+    /// An AVS slashed its strategy.
+    AvsSlashing = 3,
+}
+
+impl ExitReason {
+    /// The ordinal the contract uses.
+    pub fn ordinal(self) -> u8 {
+        self as u8
+    }
+}
+
+/// One strategy at the spurt's end, by index.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StrategyInput {
+    /// The strategy contract (the claims leaves bind it).
+    pub address: Address,
+    /// Whether it restakes (NO_RESTAKING does not and can have no AVS revenue).
+    pub restaking: bool,
+    /// Commission of the AVS revenue for the NoOps, basis points.
+    pub commission_bps: u64,
+    /// AVS fees received this spurt.
+    pub avs_revenue_wei: U256,
+}
+
+/// One Puffer validator at the spurt's end.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ValidatorInput {
+    /// The protocol's validator id.
+    pub validator_id: U256,
+    /// Its strategy's index.
+    pub strategy_index: usize,
+    /// The NoOp.
+    pub owner: Address,
+    /// Active on the beacon chain (counts in the reserves) and not fully exited.
+    pub active: bool,
+    /// Beacon balance, Gwei.
+    pub balance_gwei: u64,
+    /// Consensus rewards earned this spurt, wei (goes to the NoOp).
+    pub rewards_wei: U256,
+    /// It became active during this spurt.
+    pub activated: bool,
+    /// It fully exited this spurt: what returned and why.
+    pub exit: Option<(U256, ExitReason)>,
+}
+
+/// Everything the report is a function of.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SpurtInputs {
+    /// The spurt.
+    pub spurt: u64,
+    /// Active validators on Ethereum.
+    pub ethereum_validators: u64,
+    /// Strategies by index.
+    pub strategies: Vec<StrategyInput>,
+    /// Puffer's validators.
+    pub validators: Vec<ValidatorInput>,
+}
+
+/// One strategy's published claims.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StrategyClaims {
+    /// Strategy index.
+    pub strategy_index: usize,
+    /// Strategy contract.
+    pub strategy: Address,
+    /// Claims root (zero when there are no claims).
+    pub claims_root: B256,
+    /// Σ claims.
+    pub claims_wei: U256,
+    /// Each NoOp's claim with its proof.
+    pub claims: Vec<Claim>,
+}
+
+/// An exit leaf with its proof (for `processExits`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExitProof {
+    /// Validator id.
+    pub validator_id: U256,
+    /// ETH returned.
+    pub returned_wei: U256,
+    /// Why.
+    pub reason: ExitReason,
+    /// Proof against the exits root.
+    pub proof: Vec<B256>,
+}
+
+/// An activation leaf with its proof (for `processActivations`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActivationProof {
+    /// Validator id.
+    pub validator_id: U256,
+    /// Proof against the activations root.
+    pub proof: Vec<B256>,
+}
+
+/// The trees and proofs of one spurt: what `/rewards/{spurt}` serves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SpurtTrees {
+    /// The spurt.
+    pub spurt: u64,
+    /// Per strategy.
+    pub strategies: Vec<StrategyClaims>,
+    /// Exits root.
+    pub exits_root: B256,
+    /// Exits with proofs.
+    pub exits: Vec<ExitProof>,
+    /// Activations root.
+    pub activations_root: B256,
+    /// Activations with proofs.
+    pub activations: Vec<ActivationProof>,
+}
+
+/// A built report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpurtBuild {
+    /// What is signed and posted (with the given deadline).
+    pub report: SpurtReport,
+    /// Trees and proofs.
+    pub trees: SpurtTrees,
+}
+
+/// Builds the report for `inputs` with `deadline`. Pure and deterministic: equal inputs (in any validator
+/// order) give equal reports and trees.
+pub fn build_report(inputs: &SpurtInputs, deadline: u64) -> SpurtBuild {
+    let spurt = inputs.spurt;
+    let mut validators: Vec<&ValidatorInput> = inputs.validators.iter().collect();
+    validators.sort_by_key(|v| v.validator_id);
+
+    let mut beacon_balance_gwei = U256::ZERO;
+    let mut active = 0u64;
+    let mut activation_leaves = Vec::new();
+    let mut exit_leaves = Vec::new();
+    let mut shortfall = U256::ZERO;
+    let n = inputs.strategies.len();
+    let mut exits_wei = vec![U256::ZERO; n];
+    // Per strategy: NoOp → (rewards, active validators).
+    let mut per_noop: Vec<BTreeMap<Address, (U256, u64)>> = vec![BTreeMap::new(); n];
+
+    for v in &validators {
+        if v.strategy_index >= n {
+            continue; // unknown strategy index: the chain reader never produces it; ignore rather than panic
+        }
+        let entry = per_noop[v.strategy_index].entry(v.owner).or_default();
+        entry.0 += v.rewards_wei;
+        if v.activated {
+            activation_leaves.push((
+                v.validator_id,
+                merkle::activation_leaf(spurt, v.validator_id),
+            ));
+        }
+        match v.exit {
+            Some((returned, reason)) => {
+                exit_leaves.push((
+                    v.validator_id,
+                    returned,
+                    reason,
+                    merkle::exit_leaf(spurt, v.validator_id, returned, reason.ordinal()),
+                ));
+                shortfall += ETH_PER_VALIDATOR_WEI.saturating_sub(returned);
+                exits_wei[v.strategy_index] += returned;
+            }
+            None if v.active => {
+                beacon_balance_gwei += U256::from(v.balance_gwei);
+                active += 1;
+                entry.1 += 1;
+            }
+            None => {}
+        }
+    }
+
+    let mut strategy_reports = Vec::with_capacity(n);
+    let mut strategy_claims = Vec::with_capacity(n);
+    for (i, s) in inputs.strategies.iter().enumerate() {
+        let avs = if s.restaking {
+            s.avs_revenue_wei
+        } else {
+            U256::ZERO
+        };
+        let commission = avs * U256::from(s.commission_bps) / U256::from(10_000u64);
+        let active_here: u64 = per_noop[i].values().map(|(_, a)| *a).sum();
+        let mut amounts: Vec<(Address, U256)> = per_noop[i]
+            .iter()
+            .map(|(node, (rewards, act))| {
+                let share = if active_here == 0 {
+                    U256::ZERO
+                } else {
+                    commission * U256::from(*act) / U256::from(active_here)
+                };
+                (*node, *rewards + share)
+            })
+            .filter(|(_, amount)| !amount.is_zero())
+            .collect();
+        amounts.sort();
+        let leaves: Vec<B256> = amounts
+            .iter()
+            .map(|(node, amount)| merkle::rewards_leaf(s.address, spurt, *node, *amount))
+            .collect();
+        let tree = MerkleTree::new(leaves.clone());
+        let total: U256 = amounts.iter().map(|(_, a)| *a).sum();
+        let claims = amounts
+            .iter()
+            .zip(&leaves)
+            .map(|((node, amount), leaf)| Claim {
+                node: *node,
+                amount_wei: *amount,
+                leaf: *leaf,
+                proof: tree.proof(*leaf).unwrap_or_default(),
+            })
+            .collect();
+        strategy_reports.push(StrategyReport {
+            claimsRoot: tree.root(),
+            claimsWei: total,
+            avsRevenueWei: avs,
+            exitsWei: exits_wei[i],
+        });
+        strategy_claims.push(StrategyClaims {
+            strategy_index: i,
+            strategy: s.address,
+            claims_root: tree.root(),
+            claims_wei: total,
+            claims,
+        });
+    }
+
+    let exits_tree = MerkleTree::new(exit_leaves.iter().map(|e| e.3).collect());
+    let activations_tree = MerkleTree::new(activation_leaves.iter().map(|a| a.1).collect());
+    let report = SpurtReport {
+        spurt: U256::from(spurt),
+        deadline: U256::from(deadline),
+        beaconBalanceGwei: beacon_balance_gwei,
+        activeValidators: U256::from(active),
+        ethereumValidators: U256::from(inputs.ethereum_validators),
+        activationsRoot: activations_tree.root(),
+        activations: U256::from(activation_leaves.len()),
+        exitsRoot: exits_tree.root(),
+        exitCount: U256::from(exit_leaves.len()),
+        exitsShortfallWei: shortfall,
+        strategies: strategy_reports,
+    };
+    let trees = SpurtTrees {
+        spurt,
+        strategies: strategy_claims,
+        exits_root: exits_tree.root(),
+        exits: exit_leaves
+            .iter()
+            .map(|(id, returned, reason, leaf)| ExitProof {
+                validator_id: *id,
+                returned_wei: *returned,
+                reason: *reason,
+                proof: exits_tree.proof(*leaf).unwrap_or_default(),
+            })
+            .collect(),
+        activations_root: activations_tree.root(),
+        activations: activation_leaves
+            .iter()
+            .map(|(id, leaf)| ActivationProof {
+                validator_id: *id,
+                proof: activations_tree.proof(*leaf).unwrap_or_default(),
+            })
+            .collect(),
+    };
+    SpurtBuild { report, trees }
+}
+
+/// The report with its deadline zeroed: what two guardians must agree on byte for byte (the deadline is
+/// the requester's choice, bounded by the responder).
+pub fn report_content(report: &SpurtReport) -> SpurtReport {
+    SpurtReport {
+        deadline: U256::ZERO,
+        ..report.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloy::sol_types::SolValue;
+
+    fn inputs() -> SpurtInputs {
+        let a = Address::repeat_byte(0xa);
+        let b = Address::repeat_byte(0xb);
+        SpurtInputs {
+            spurt: 4,
+            ethereum_validators: 1_000,
+            strategies: vec![
+                StrategyInput {
+                    address: Address::repeat_byte(1),
+                    restaking: false,
+                    commission_bps: 0,
+                    avs_revenue_wei: U256::from(5u64), // ignored: not restaking
+                },
+                StrategyInput {
+                    address: Address::repeat_byte(2),
+                    restaking: true,
+                    commission_bps: 1_000,
+                    avs_revenue_wei: U256::from(1_000_000u64),
+                },
+            ],
+            validators: vec![
+                ValidatorInput {
+                    validator_id: U256::from(1),
+                    strategy_index: 0,
+                    owner: a,
+                    active: true,
+                    balance_gwei: 32_010_000_000,
+                    rewards_wei: U256::from(7u64),
+                    activated: true,
+                    exit: None,
+                },
+                ValidatorInput {
+                    validator_id: U256::from(2),
+                    strategy_index: 1,
+                    owner: a,
+                    active: true,
+                    balance_gwei: 32_000_000_000,
+                    rewards_wei: U256::ZERO,
+                    activated: false,
+                    exit: None,
+                },
+                ValidatorInput {
+                    validator_id: U256::from(3),
+                    strategy_index: 1,
+                    owner: b,
+                    active: false,
+                    balance_gwei: 0,
+                    rewards_wei: U256::ZERO,
+                    activated: false,
+                    exit: Some((
+                        ETH_PER_VALIDATOR_WEI - U256::from(2u64),
+                        ExitReason::BalanceBelowEjection,
+                    )),
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn figures_follow_the_rules() {
+        let b = build_report(&inputs(), 99);
+        let r = &b.report;
+        assert_eq!(r.activeValidators, U256::from(2));
+        assert_eq!(r.beaconBalanceGwei, U256::from(64_010_000_000u64));
+        assert_eq!(r.exitCount, U256::from(1));
+        assert_eq!(r.exitsShortfallWei, U256::from(2));
+        assert_eq!(r.activations, U256::from(1));
+        assert_eq!(r.strategies[0].avsRevenueWei, U256::ZERO);
+        assert_eq!(r.strategies[0].claimsWei, U256::from(7));
+        // Commission 100,000 wei, all to the only NoOp with an active validator in strategy 1.
+        assert_eq!(r.strategies[1].claimsWei, U256::from(100_000));
+        assert_eq!(
+            r.strategies[1].exitsWei,
+            ETH_PER_VALIDATOR_WEI - U256::from(2u64)
+        );
+        for s in &b.trees.strategies {
+            for c in &s.claims {
+                assert!(merkle::verify_proof(s.claims_root, c.leaf, &c.proof));
+            }
+        }
+    }
+
+    #[test]
+    fn deterministic_in_any_order() {
+        let a = build_report(&inputs(), 99);
+        let mut shuffled = inputs();
+        shuffled.validators.reverse();
+        let b = build_report(&shuffled, 99);
+        assert_eq!(a.report.abi_encode(), b.report.abi_encode());
+        assert_eq!(
+            serde_json::to_string(&a.trees).expect("json"),
+            serde_json::to_string(&b.trees).expect("json")
+        );
+    }
+}

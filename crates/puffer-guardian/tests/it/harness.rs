@@ -1,0 +1,222 @@
+//! A protocol on the embedded chain with 5 guardians (threshold 3), their enclave keys registered, 100 ETH in
+//! the pool, and helpers to register real puffer-keys bundles (optionally tampered with).
+
+use std::sync::Arc;
+
+use puffer_chain::{
+    DeployConfig, Deployer, Deployment, EmbeddedChain, NodeOperator, OperatorConfig, Staker,
+    alloy::{
+        primitives::{Address, B256, Bytes, U256, keccak256},
+        signers::{SignerSync, local::PrivateKeySigner},
+        sol_types::SolValue,
+    },
+    bindings::{DevAttestationVerifier, GuardianModule, PufferProtocol},
+    contract::{call_decode, transact},
+    deploy::{NO_RESTAKING, names},
+    dev_signer, dev_signers,
+};
+use puffer_guardian::{
+    ChainFacts, ChainView, Enclave, Guardian, GuardianParams, InProcessPeers, MemoryEnclave,
+    MemoryStore, Store,
+};
+use puffer_keys::{
+    bls::SecretKey, bundle::RegistrationBundle, ecies::EnclavePublicKey, network::Network,
+};
+
+pub(crate) const GUARDIANS: usize = 5;
+
+pub(crate) fn eth(n: u64) -> U256 {
+    U256::from(n) * U256::from(10u64).pow(U256::from(18u64))
+}
+
+pub(crate) fn network() -> Network {
+    Network::custom(
+        "devnet",
+        "0x10000020",
+        "0x40000020",
+        "0x1111111111111111111111111111111111111111111111111111111111111111",
+    )
+    .unwrap()
+}
+
+/// The deployed protocol and its actors.
+pub(crate) struct Net {
+    pub(crate) chain: EmbeddedChain,
+    pub(crate) deployment: Deployment,
+    pub(crate) view: ChainView,
+    pub(crate) keys: Vec<PrivateKeySigner>,
+    pub(crate) operators: Vec<PrivateKeySigner>,
+    pub(crate) enclaves: Vec<Arc<MemoryEnclave>>,
+    pub(crate) network: Network,
+}
+
+impl Net {
+    pub(crate) fn new() -> Self {
+        let keys = dev_signers(12);
+        let mut chain = EmbeddedChain::with_funded(keys.iter().map(|k| k.address()), eth(1_000));
+        let operators: Vec<PrivateKeySigner> = keys[4..4 + GUARDIANS].to_vec();
+        let attester = &keys[11];
+        let enclaves: Vec<Arc<MemoryEnclave>> = (40..40 + GUARDIANS as u32)
+            .map(|i| Arc::new(MemoryEnclave::from_bytes(&dev_signer(i).to_bytes().0).unwrap()))
+            .collect();
+        let operator = OperatorConfig::dev(
+            attester.address(),
+            operators.iter().map(|g| g.address()).collect(),
+        );
+        let deployment = Deployer::full(DeployConfig::dev(keys[1].address()), operator)
+            .deploy(&mut chain, &keys[0])
+            .unwrap();
+        let gm = deployment.guardian_module().unwrap();
+        let verifier = deployment.address(names::ATTESTATION_VERIFIER).unwrap();
+        for (guardian, enclave) in operators.iter().zip(&enclaves) {
+            let report = Bytes::from_static(b"dev enclave");
+            let digest = call_decode(
+                &mut chain,
+                verifier,
+                &DevAttestationVerifier::attestationDigestCall {
+                    guardian: guardian.address(),
+                    enclaveKey: enclave.address(),
+                    evidenceHash: keccak256(&report),
+                },
+            )
+            .unwrap();
+            let sig = attester.sign_hash_sync(&digest).unwrap();
+            let evidence = (report, Bytes::from(sig.as_bytes().to_vec())).abi_encode_params();
+            transact(
+                &mut chain,
+                guardian,
+                gm,
+                &GuardianModule::registerEnclaveKeyCall {
+                    enclaveKey: enclave.address(),
+                    evidence: evidence.into(),
+                },
+                U256::ZERO,
+            )
+            .unwrap();
+        }
+        Staker::new(keys[3].clone(), &deployment)
+            .unwrap()
+            .deposit(&mut chain, eth(200))
+            .unwrap();
+        let view = ChainView::new(&deployment).unwrap();
+        Self {
+            chain,
+            deployment,
+            view,
+            keys,
+            operators,
+            enclaves,
+            network: network(),
+        }
+    }
+
+    pub(crate) fn enclave_pubkeys(&self) -> Vec<EnclavePublicKey> {
+        self.enclaves.iter().map(|e| e.public_key()).collect()
+    }
+
+    pub(crate) fn credentials(&mut self, strategy: B256) -> B256 {
+        let protocol = self.deployment.protocol().unwrap();
+        call_decode(
+            &mut self.chain,
+            protocol,
+            &PufferProtocol::strategyCall { name: strategy },
+        )
+        .unwrap()
+        .withdrawalCredentials
+    }
+
+    /// A valid bundle for validator secret `seed` in NO_RESTAKING, threshold 3 of 5.
+    pub(crate) fn bundle(&mut self, seed: u8) -> RegistrationBundle {
+        let wc = self.credentials(NO_RESTAKING);
+        let mut secret = [0u8; 32];
+        secret[31] = seed;
+        secret[0] = 0x11;
+        let secret = SecretKey::from_bytes(&secret, "secret").unwrap();
+        RegistrationBundle::create(&secret, wc.0, &self.network, &self.enclave_pubkeys(), 3)
+            .unwrap()
+    }
+
+    pub(crate) fn register(&mut self, bundle: &RegistrationBundle) -> U256 {
+        let noop = NodeOperator::new(self.keys[2].clone(), &self.deployment).unwrap();
+        noop.register(&mut self.chain, bundle, NO_RESTAKING, 12)
+            .unwrap()
+    }
+
+    pub(crate) fn noop(&self) -> NodeOperator {
+        NodeOperator::new(self.keys[2].clone(), &self.deployment).unwrap()
+    }
+
+    pub(crate) fn facts(&mut self) -> ChainFacts {
+        self.view.facts(&mut self.chain, 8).unwrap()
+    }
+
+    /// Guardians over the given stores (one per guardian).
+    pub(crate) fn guardians_with(&self, stores: Vec<Arc<dyn Store>>) -> Vec<Arc<Guardian>> {
+        self.operators
+            .iter()
+            .zip(&self.enclaves)
+            .zip(stores)
+            .map(|((op, enclave), store)| {
+                Arc::new(Guardian::new(
+                    op.address(),
+                    enclave.clone() as Arc<dyn Enclave>,
+                    store,
+                    self.network.clone(),
+                    GuardianParams::default(),
+                ))
+            })
+            .collect()
+    }
+
+    pub(crate) fn guardians(&self) -> Vec<Arc<Guardian>> {
+        self.guardians_with(
+            (0..GUARDIANS)
+                .map(|_| Arc::new(MemoryStore::new()) as Arc<dyn Store>)
+                .collect(),
+        )
+    }
+
+    /// Every guardian records every registration since deployment.
+    pub(crate) fn record_all(&mut self, guardians: &[Arc<Guardian>]) {
+        let facts = self.facts();
+        let regs = self
+            .view
+            .guardian_chain
+            .registrations(&mut self.chain, self.deployment.deploy_block, None)
+            .unwrap();
+        for reg in &regs {
+            let wc = self
+                .view
+                .withdrawal_credentials(&mut self.chain, reg.strategy)
+                .unwrap();
+            for g in guardians {
+                g.record_registration(reg, &facts, self.network.genesis_fork_version, wc)
+                    .unwrap();
+            }
+        }
+    }
+
+    pub(crate) fn relayer(&self) -> &PrivateKeySigner {
+        &self.keys[10]
+    }
+
+    pub(crate) fn status(&mut self, id: U256) -> u8 {
+        self.noop().validator(&mut self.chain, id).unwrap().status
+    }
+}
+
+pub(crate) fn peers(guardians: &[Arc<Guardian>]) -> InProcessPeers {
+    InProcessPeers::new(guardians.to_vec())
+}
+
+pub(crate) fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(f)
+}
+
+pub(crate) fn addresses(guardians: &[Arc<Guardian>]) -> Vec<Address> {
+    guardians.iter().map(|g| g.operator()).collect()
+}
