@@ -28,7 +28,7 @@ use puffer_chain::{
     Operation, OperatorConfig, Staker,
     bindings::{
         DevAttestationVerifier, GuardianModule, IPufferProtocolTypes, PufferPool, PufferProtocol,
-        PufferStrategy,
+        PufferStrategy, SpurtReporter,
     },
     contract::{call_decode, transact},
     deploy::{NO_RESTAKING, names},
@@ -42,9 +42,15 @@ use puffer_keys::{
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+use puffer_guardian::{
+    EjectionCandidate, ExitReason, SpurtInputs,
+    ejection::{commitment_expired, ejection_reason},
+    report::{StrategyInput, ValidatorInput},
+};
+
 use crate::{
     error::{Result, SimError},
-    guardians::{ChainGuardians, GuardianDuties},
+    guardians::{GuardianSet, GuardianSetError},
     keys,
     metered::MeteredChain,
     metrics::{DayRecord, StrategyDay, Summary},
@@ -57,10 +63,10 @@ pub const WEI_PER_ETH: u128 = 1_000_000_000_000_000_000;
 const WEI_PER_GWEI: u64 = 1_000_000_000;
 /// 32 ETH in wei.
 const VALIDATOR_WEI: u128 = 32 * WEI_PER_ETH;
-/// Days per month for commitments (365.25 / 12).
-const DAYS_PER_MONTH: f64 = 30.4375;
-/// NoOps decide whether to renew this many days before their commitment ends.
-const RENEW_NOTICE_DAYS: f64 = 7.0;
+/// Seconds per commitment month (the guardians' rule: 30-day months from activation).
+const MONTH_SECS: u64 = 30 * 86_400;
+/// NoOps decide whether to renew this many seconds before their commitment ends.
+const RENEW_NOTICE_SECS: u64 = 7 * 86_400;
 
 mod dev_avs {
     #![allow(missing_docs, unreachable_pub, clippy::too_many_arguments)]
@@ -123,14 +129,12 @@ struct NoOpAgent {
 }
 
 /// How a validator left.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ExitCause {
-    /// Slashed on the beacon chain (forced exit).
+    /// Slashed on the beacon chain (its exit is forced; reported with reason `BALANCE_BELOW_EJECTION`).
     Slashed,
-    /// Ejected by the guardians: balance below the ejection balance.
-    BalanceBelowEjection,
-    /// Ejected by the guardians: commitment expired without renewal.
-    CommitmentExpired,
+    /// Ejected by the guardians for this reason.
+    Ejected(ExitReason),
 }
 
 #[derive(Debug, Clone)]
@@ -138,19 +142,24 @@ struct ValidatorRec {
     id: U256,
     strategy: usize,
     noop: usize,
+    owner: Address,
     months_initial: u64,
     months_total: u64,
     paid_wei: U256,
     provisioned: bool,
     beacon_index: Option<u64>,
     activation_day: Option<u32>,
-    expiry_day: Option<f64>,
+    activation_epoch: u64,
+    activated_at: u64,
     renewal_decided: bool,
     exit: Option<ExitCause>,
     exited: bool,
     withdrawn_gwei: u64,
+    withdrawn_since_report_gwei: u64,
     balance_gwei: u64,
     status: Option<ValidatorStatus>,
+    activation_reported: bool,
+    exit_reported: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -165,6 +174,8 @@ struct DayCounters {
     renewals: u64,
     provisioned: u64,
     avs_fees_wei: U256,
+    claims_wei: U256,
+    reports: u64,
 }
 
 /// A running simulation. Build it with [`Simulation::new`], step it with [`Simulation::step_day`] (or
@@ -181,10 +192,18 @@ pub struct Simulation {
     relayer: PrivateKeySigner,
     governance: Governance,
     pending_liquidity: Option<Operation>,
+    pending_restore: Option<Operation>,
     stakers: Vec<Staker>,
     noops: Vec<NoOpAgent>,
     strategies: Vec<StrategyState>,
-    guardians: Box<dyn GuardianDuties>,
+    guardians: GuardianSet,
+    noop_by_address: BTreeMap<Address, usize>,
+    avs_since_report: Vec<U256>,
+    emergency: Option<Operation>,
+    restore_bound: bool,
+    report_failures: u64,
+    emergencies: u64,
+    rate_moves_bps: Vec<(u64, i64)>,
     enclave_pubkeys: Vec<EnclavePublicKey>,
     validators: Vec<ValidatorRec>,
     by_id: BTreeMap<U256, usize>,
@@ -213,6 +232,21 @@ fn chain_err(day: u32, action: &str) -> impl FnOnce(ChainError) -> SimError + '_
         day,
         action: action.to_owned(),
         source,
+    }
+}
+
+fn guardian_err(day: u32, action: &str) -> impl FnOnce(GuardianSetError) -> SimError + '_ {
+    move |e| match e {
+        GuardianSetError::Chain(source) => SimError::Chain {
+            day,
+            action: action.to_owned(),
+            source,
+        },
+        GuardianSetError::Guardian(source) => SimError::Guardian {
+            day,
+            action: action.to_owned(),
+            source,
+        },
     }
 }
 
@@ -353,7 +387,7 @@ impl Simulation {
             .collect::<Result<Vec<_>>>()?;
 
         // Agents.
-        let mut rng = ChaCha8Rng::seed_from_u64(scenario.seed);
+        let rng = ChaCha8Rng::seed_from_u64(scenario.seed);
         let stakers = (0..scenario.stakers.count)
             .map(|i| {
                 let s = dev_signer(1_000_000 + i);
@@ -526,6 +560,20 @@ impl Simulation {
         governance
             .set_spurt_length(&mut chain, p.spurt_days * 86_400)
             .map_err(chain_err(0, "setSpurtLength"))?;
+        let reporter = deployment
+            .spurt_reporter()
+            .map_err(chain_err(0, "deployment"))?;
+        if p.max_rate_change_bps != 100 {
+            governance
+                .enact(
+                    &mut chain,
+                    reporter,
+                    &SpurtReporter::setMaxRateChangeBpsCall {
+                        maxBps: U256::from(p.max_rate_change_bps),
+                    },
+                )
+                .map_err(chain_err(0, "setMaxRateChangeBps"))?;
+        }
         // Check every commitment length the NoOps will choose has a price.
         for spec in &scenario.strategies {
             for m in &spec.commitment_months {
@@ -553,11 +601,21 @@ impl Simulation {
         let network = config.network.clone();
         let node = SimNode::new(config, beacon_scenario(&scenario))
             .map_err(|source| SimError::Beacon { day: 0, source })?;
-        let guardians_impl =
-            ChainGuardians::new(&deployment, enclaves, g.threshold as usize, relayer.clone())
-                .map_err(chain_err(0, "guardian client"))?;
-        let _ = avs_payer;
-        let _ = &mut rng;
+        let guardian_set = GuardianSet::new(
+            &deployment,
+            &guardians.iter().map(PrivateKeySigner::address).collect::<Vec<_>>(),
+            &enclaves.iter().map(|k| k.to_bytes().0).collect::<Vec<_>>(),
+            network.clone(),
+            (p.ejection_balance_eth * 1e9).round() as u64,
+            relayer.clone(),
+        )
+        .map_err(guardian_err(0, "guardian set"))?;
+        let noop_by_address = noops
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.client.address(), i))
+            .collect();
+        let n_strategies = strategies.len();
 
         let mut sim = Self {
             chain,
@@ -570,10 +628,18 @@ impl Simulation {
             relayer,
             governance,
             pending_liquidity: None,
+            pending_restore: None,
             stakers,
             noops,
             strategies,
-            guardians: Box::new(guardians_impl),
+            guardians: guardian_set,
+            noop_by_address,
+            avs_since_report: vec![U256::ZERO; n_strategies],
+            emergency: None,
+            restore_bound: false,
+            report_failures: 0,
+            emergencies: 0,
+            rate_moves_bps: Vec::new(),
             enclave_pubkeys,
             validators: Vec::new(),
             by_id: BTreeMap::new(),
@@ -731,6 +797,7 @@ impl Simulation {
             self.ledger.in_wei += U256::from(w.amount) * U256::from(WEI_PER_GWEI);
             if let Some(&v) = self.by_beacon.get(&w.index) {
                 self.validators[v].withdrawn_gwei += w.amount;
+                self.validators[v].withdrawn_since_report_gwei += w.amount;
             }
         }
         let data = self
@@ -752,8 +819,11 @@ impl Simulation {
                         | ValidatorStatus::ActiveSlashed
                 )
             {
+                let config = self.node.config();
                 rec.activation_day = Some(day);
-                rec.expiry_day = Some(f64::from(day) + rec.months_initial as f64 * DAYS_PER_MONTH);
+                rec.activation_epoch = d.validator.activation_epoch;
+                rec.activated_at = config.genesis_time
+                    + d.validator.activation_epoch * config.seconds_per_epoch();
             }
             if d.validator.slashed && rec.exit.is_none() {
                 rec.exit = Some(ExitCause::Slashed);
@@ -838,22 +908,23 @@ impl Simulation {
 
     fn renewals(&mut self) -> Result<()> {
         let day = self.day;
-        let today = f64::from(day);
+        let now = self.chain.timestamp().map_err(chain_err(day, "clock"))?;
         for v in 0..self.validators.len() {
             let rec = &self.validators[v];
-            let Some(expiry) = rec.expiry_day else {
-                continue;
-            };
-            if rec.exit.is_some()
+            if rec.activation_day.is_none()
+                || rec.exit.is_some()
                 || rec.exited
                 || rec.renewal_decided
-                || today + RENEW_NOTICE_DAYS < expiry
             {
                 continue;
             }
+            let expiry = rec.activated_at + rec.months_total * MONTH_SECS;
+            if now + RENEW_NOTICE_SECS < expiry {
+                continue;
+            }
             let p = self.scenario.strategies[rec.strategy].renew_probability;
-            let renew = self.rng.r#gen::<f64>() < p;
-            if !renew {
+            if self.rng.r#gen::<f64>() >= p {
+                // The NoOp lets it run out; the guardians eject it at expiry.
                 self.validators[v].renewal_decided = true;
                 continue;
             }
@@ -877,7 +948,6 @@ impl Simulation {
             let rec = &mut self.validators[v];
             rec.paid_wei += price;
             rec.months_total += months;
-            rec.expiry_day = Some(expiry + months as f64 * DAYS_PER_MONTH);
             self.counters.renewals += 1;
         }
         Ok(())
@@ -920,19 +990,24 @@ impl Simulation {
                     id,
                     strategy: si,
                     noop: n,
+                    owner: self.noops[n].client.address(),
                     months_initial: months,
                     months_total: months,
                     paid_wei: cost,
                     provisioned: false,
                     beacon_index: None,
                     activation_day: None,
-                    expiry_day: None,
+                    activation_epoch: 0,
+                    activated_at: 0,
                     renewal_decided: false,
                     exit: None,
                     exited: false,
                     withdrawn_gwei: 0,
+                    withdrawn_since_report_gwei: 0,
                     balance_gwei: 0,
                     status: None,
+                    activation_reported: false,
+                    exit_reported: false,
                 });
                 self.counters.registrations += 1;
             }
@@ -973,16 +1048,26 @@ impl Simulation {
             .map_err(chain_err(day, "DevAVS.payFees"))?;
             self.ledger.in_wei += fee;
             self.counters.avs_fees_wei += fee;
+            self.avs_since_report[si] += fee;
         }
         Ok(())
     }
 
+    /// The guardians' day: custody checks of new registrations (skips for failures), provisioning as far as
+    /// the pool's free ETH goes, the ejection scan, and the growth-spurt report when one is due.
     fn guardian_duties(&mut self) -> Result<()> {
         let day = self.day;
-        let pool = self
-            .deployment
-            .pool()
-            .map_err(chain_err(day, "deployment"))?;
+        self.chain.label("skip provisioning");
+        let skips = self
+            .guardians
+            .follow_registrations(&mut self.chain)
+            .map_err(guardian_err(day, "custody checks"))?;
+        for id in skips {
+            self.guardians
+                .skip(&mut self.chain, id)
+                .map_err(guardian_err(day, "skipProvisioning"))?;
+        }
+        let pool = self.deployment.pool().map_err(chain_err(day, "deployment"))?;
         let available = call_decode(&mut self.chain, pool, &PufferPool::availableETHCall {})
             .map_err(chain_err(day, "availableETH"))?;
         let can = (available / U256::from(VALIDATOR_WEI)).saturating_to::<usize>();
@@ -991,7 +1076,7 @@ impl Simulation {
             let ids = self
                 .guardians
                 .provision(&mut self.chain, can)
-                .map_err(chain_err(day, "provisioning"))?;
+                .map_err(guardian_err(day, "provisioning"))?;
             for id in ids {
                 if let Some(&v) = self.by_id.get(&id) {
                     self.validators[v].provisioned = true;
@@ -1000,6 +1085,256 @@ impl Simulation {
                 self.ledger.out_wei += U256::from(VALIDATOR_WEI);
                 self.counters.provisioned += 1;
             }
+        }
+        if day > 0 {
+            self.ejections()?;
+            self.reports()?;
+        }
+        Ok(())
+    }
+
+    /// The guardians' ejection rules (`puffer_guardian::ejection`) over the beacon state; ejections go out as
+    /// voluntary exits combined from the guardians' partial signatures.
+    fn ejections(&mut self) -> Result<()> {
+        let day = self.day;
+        let now = self.chain.timestamp().map_err(chain_err(day, "clock"))?;
+        let ejection_gwei = (self.scenario.parameters.ejection_balance_eth * 1e9).round() as u64;
+        let protocol = self
+            .deployment
+            .protocol()
+            .map_err(chain_err(day, "deployment"))?;
+        for v in 0..self.validators.len() {
+            let rec = &self.validators[v];
+            let (Some(status), Some(index)) = (rec.status, rec.beacon_index) else {
+                continue;
+            };
+            if rec.exit.is_some() || status != ValidatorStatus::ActiveOngoing {
+                continue;
+            }
+            let mut expired = commitment_expired(rec.activated_at, rec.months_total, now);
+            if expired {
+                // The guardians read the months bought (extensions included) from the chain.
+                let on_chain = call_decode(
+                    &mut self.chain,
+                    protocol,
+                    &PufferProtocol::validatorCall {
+                        validatorId: rec.id,
+                    },
+                )
+                .map_err(chain_err(day, "validator record"))?;
+                expired = commitment_expired(rec.activated_at, u64::from(on_chain.months), now);
+            }
+            let Some(reason) =
+                ejection_reason(status, rec.balance_gwei, ejection_gwei, expired, false)
+            else {
+                continue;
+            };
+            let candidate = EjectionCandidate {
+                validator_id: rec.id,
+                validator_index: index,
+                epoch: rec.activation_epoch,
+                reason,
+                submitted: false,
+            };
+            if self
+                .guardians
+                .eject(&mut self.chain, &mut self.node, &candidate)
+                .map_err(guardian_err(day, "ejection"))?
+            {
+                self.validators[v].exit = Some(ExitCause::Ejected(reason));
+            }
+        }
+        Ok(())
+    }
+
+    /// At a spurt's end: the guardians build, sign and post the report; activations and exits are processed;
+    /// NoOps claim; the accrued fees are withdrawn. A report that would move the rate more than the bound takes
+    /// the emergency path (governance raises the bound through the timelock, the report is re-signed and
+    /// posted on a later day, the bound is restored).
+    fn reports(&mut self) -> Result<()> {
+        let day = self.day;
+        let reporter = self
+            .deployment
+            .spurt_reporter()
+            .map_err(chain_err(day, "deployment"))?;
+        if let Some(op) = self.emergency.clone() {
+            let now = self.chain.timestamp().map_err(chain_err(day, "clock"))?;
+            if now < op.ready_at {
+                return Ok(());
+            }
+            self.chain.label("governance (timelock)");
+            self.governance
+                .execute(&mut self.chain, &op)
+                .map_err(chain_err(day, "raising maxRateChangeBps"))?;
+            self.emergency = None;
+            self.restore_bound = true;
+        }
+        loop {
+            let clock = self
+                .guardians
+                .reports()
+                .clock(&mut self.chain)
+                .map_err(chain_err(day, "spurt clock"))?;
+            if !clock.report_due() {
+                break;
+            }
+            let spurt = clock.next_report;
+            let inputs = self.spurt_inputs(spurt);
+            let pool = self.deployment.pool().map_err(chain_err(day, "deployment"))?;
+            let before = puffer_chain::rate(&mut self.chain, pool).map_err(chain_err(day, "rate"))?;
+            self.chain.label("post spurt report");
+            let build = match self.guardians.report(&mut self.chain, &inputs) {
+                Ok(build) => build,
+                Err(GuardianSetError::Chain(ChainError::Reverted { error, .. }))
+                    if error.is::<SpurtReporter::ReportRateChangeTooLarge>() =>
+                {
+                    self.report_failures += 1;
+                    let bps = self.scenario.parameters.emergency_rate_change_bps;
+                    if bps > 0 && self.emergency.is_none() {
+                        self.emergencies += 1;
+                        let call = SpurtReporter::setMaxRateChangeBpsCall {
+                            maxBps: U256::from(bps),
+                        };
+                        self.chain.label("governance (timelock)");
+                        let op = self
+                            .governance
+                            .schedule(&mut self.chain, reporter, call.abi_encode().into())
+                            .map_err(chain_err(day, "scheduling setMaxRateChangeBps"))?;
+                        self.emergency = Some(op);
+                    }
+                    return Ok(());
+                }
+                Err(e) => return Err(guardian_err(day, "spurt report")(e)),
+            };
+            let after = puffer_chain::rate(&mut self.chain, pool).map_err(chain_err(day, "rate"))?;
+            let moved = if after >= before {
+                ((after - before) * U256::from(10_000u64) / before).saturating_to::<i64>()
+            } else {
+                -((before - after) * U256::from(10_000u64) / before).saturating_to::<i64>()
+            };
+            self.rate_moves_bps.push((spurt, moved));
+            self.counters.reports += 1;
+            self.after_report(&inputs, &build)?;
+        }
+        if self.restore_bound {
+            self.restore_bound = false;
+            let call = SpurtReporter::setMaxRateChangeBpsCall {
+                maxBps: U256::from(self.scenario.parameters.max_rate_change_bps),
+            };
+            self.chain.label("governance (timelock)");
+            let op = self
+                .governance
+                .schedule(&mut self.chain, reporter, call.abi_encode().into())
+                .map_err(chain_err(day, "scheduling setMaxRateChangeBps"))?;
+            self.pending_restore = Some(op);
+        }
+        Ok(())
+    }
+
+    /// What the guardians observe at a spurt's end (`puffer_guardian::SpurtInputs`).
+    fn spurt_inputs(&self, spurt: u64) -> SpurtInputs {
+        let strategies = self
+            .strategies
+            .iter()
+            .enumerate()
+            .map(|(si, s)| StrategyInput {
+                address: s.address,
+                restaking: si > 0,
+                commission_bps: self.scenario.strategies[s.spec].commission_bps,
+                avs_revenue_wei: self.avs_since_report[si],
+            })
+            .collect();
+        let gwei = U256::from(WEI_PER_GWEI);
+        let validators = self
+            .validators
+            .iter()
+            .filter(|v| v.provisioned && v.beacon_index.is_some() && !v.exit_reported)
+            .map(|v| {
+                let exit = v.exited.then(|| {
+                    let reason = match v.exit {
+                        Some(ExitCause::Ejected(r)) => r,
+                        _ => ExitReason::BalanceBelowEjection,
+                    };
+                    (U256::from(v.withdrawn_since_report_gwei) * gwei, reason)
+                });
+                ValidatorInput {
+                    validator_id: v.id,
+                    strategy_index: v.strategy,
+                    owner: v.owner,
+                    active: v.activation_day.is_some() && !v.exited,
+                    balance_gwei: if v.exited { 0 } else { v.balance_gwei },
+                    rewards_wei: if v.exited {
+                        U256::ZERO
+                    } else {
+                        U256::from(v.withdrawn_since_report_gwei) * gwei
+                    },
+                    activated: v.activation_day.is_some() && !v.activation_reported,
+                    exit,
+                }
+            })
+            .collect();
+        SpurtInputs {
+            spurt,
+            ethereum_validators: self.scenario.beacon.ethereum_validators,
+            strategies,
+            validators,
+        }
+    }
+
+    fn after_report(
+        &mut self,
+        inputs: &SpurtInputs,
+        build: &puffer_guardian::SpurtBuild,
+    ) -> Result<()> {
+        let day = self.day;
+        for v in &inputs.validators {
+            if let Some(&i) = self.by_id.get(&v.validator_id) {
+                let rec = &mut self.validators[i];
+                rec.withdrawn_since_report_gwei = 0;
+                rec.activation_reported |= v.activated;
+                rec.exit_reported |= v.exit.is_some();
+            }
+        }
+        for a in &mut self.avs_since_report {
+            *a = U256::ZERO;
+        }
+        self.chain.label("process activations/exits");
+        self.guardians
+            .process(&mut self.chain, build)
+            .map_err(guardian_err(day, "processing the report"))?;
+        let spurt = build.trees.spurt;
+        self.chain.label("NoOp claim");
+        for s in &build.trees.strategies {
+            for c in &s.claims {
+                let Some(&n) = self.noop_by_address.get(&c.node) else {
+                    continue;
+                };
+                self.noops[n]
+                    .client
+                    .claim(&mut self.chain, s.strategy, spurt, c.amount_wei, c.proof.clone())
+                    .map_err(chain_err(day, "claim"))?;
+                self.ledger.out_wei += c.amount_wei;
+                self.counters.claims_wei += c.amount_wei;
+            }
+        }
+        let protocol = self
+            .deployment
+            .protocol()
+            .map_err(chain_err(day, "deployment"))?;
+        let params = call_decode(&mut self.chain, protocol, &PufferProtocol::parametersCall {})
+            .map_err(chain_err(day, "parameters"))?;
+        let fees = params.accruedTreasuryWei + params.accruedGuardianWei;
+        if !fees.is_zero() {
+            self.chain.label("withdraw fees");
+            transact(
+                &mut self.chain,
+                &self.relayer,
+                protocol,
+                &PufferProtocol::withdrawFeesCall {},
+                U256::ZERO,
+            )
+            .map_err(chain_err(day, "withdrawFees"))?;
+            self.ledger.out_wei += fees;
         }
         Ok(())
     }
@@ -1142,7 +1477,7 @@ impl Simulation {
             }
             match v.exit {
                 Some(ExitCause::Slashed) => slashed += 1,
-                Some(_) => ejected += 1,
+                Some(ExitCause::Ejected(_)) => ejected += 1,
                 None => {}
             }
         }
@@ -1188,6 +1523,8 @@ impl Simulation {
             renewals: c.renewals,
             provisioned: c.provisioned,
             avs_fees_eth: wei_to_eth(c.avs_fees_wei),
+            claims_eth: wei_to_eth(c.claims_wei),
+            reports: c.reports,
             ejected_total: ejected,
             slashed_total: slashed,
             beacon_issuance_eth: issuance as f64 / 1e9,
@@ -1247,6 +1584,25 @@ impl Simulation {
             ejected: last.map_or(0, |r| r.ejected_total),
             slashed: last.map_or(0, |r| r.slashed_total),
             governance_failures: self.governance_failures,
+            reports: self.rate_moves_bps.len() as u64,
+            reports_refused: self.report_failures,
+            emergencies: self.emergencies,
+            largest_rate_drop_bps: self
+                .rate_moves_bps
+                .iter()
+                .map(|(_, m)| -*m)
+                .max()
+                .unwrap_or(0)
+                .max(0),
+            ejected_by_reason: {
+                let mut m: BTreeMap<String, u64> = BTreeMap::new();
+                for v in &self.validators {
+                    if let Some(ExitCause::Ejected(r)) = v.exit {
+                        *m.entry(format!("{r:?}")).or_default() += 1;
+                    }
+                }
+                m.into_iter().collect()
+            },
             restaking_share: {
                 let total = self.validators.iter().filter(|v| v.provisioned).count();
                 let restaked = self

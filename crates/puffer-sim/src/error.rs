@@ -29,6 +29,17 @@ pub enum SimError {
         #[source]
         source: puffer_chain::ChainError,
     },
+    /// A guardian refused, or no quorum formed.
+    #[error("day {day}: {action}: {source}")]
+    Guardian {
+        /// Simulated day.
+        day: u32,
+        /// What the guardians were doing.
+        action: String,
+        /// The guardian crate's error.
+        #[source]
+        source: puffer_guardian::GuardianError,
+    },
     /// The simulated beacon chain refused something.
     #[error("day {day}: beacon: {source}")]
     Beacon {

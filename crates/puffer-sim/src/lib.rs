@@ -4,8 +4,8 @@
 //! - [`scenario`]: the scenario file, its documented defaults and checks ([`Scenario`]);
 //! - [`engine`]: [`Simulation`], which deploys Puffer with the Rust deployer, runs `puffer_beacon::SimNode` in
 //!   process and steps the agents, checking every day that ETH is conserved to the wei ([`engine::Ledger`]);
-//! - [`guardians`]: the guardians' duties behind a small trait ([`GuardianDuties`]), implemented over
-//!   `puffer_chain::GuardianChain`;
+//! - [`guardians`]: N guardians run in process through `puffer-guardian` ([`GuardianSet`]): custody,
+//!   provisioning, ejection, spurt reports, all through the daemon's code paths;
 //! - [`keys`]: validator keys and registration bundles made with `puffer-keys`, cached per process;
 //! - [`metered`]: the embedded chain with gas metered per action;
 //! - [`metrics`], [`report`]: daily records, summary, CSV/JSON and the self-contained HTML report;
@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 
 pub use engine::Simulation;
 pub use error::{Result, SimError};
-pub use guardians::{ChainGuardians, GuardianDuties};
+pub use guardians::GuardianSet;
 pub use metrics::{DayRecord, Summary};
 pub use scenario::Scenario;
 

@@ -72,6 +72,10 @@ pub struct DayRecord {
     pub provisioned: u64,
     /// AVS fees paid to restaking strategies today, ETH.
     pub avs_fees_eth: f64,
+    /// NoOp claims paid today (consensus rewards + restaking commission), ETH.
+    pub claims_eth: f64,
+    /// Growth-spurt reports posted today.
+    pub reports: u64,
     /// Validators ejected by the guardians so far.
     pub ejected_total: u64,
     /// Validators slashed so far.
@@ -135,6 +139,16 @@ pub struct Summary {
     pub slashed: u64,
     /// Timelock operations that could not execute.
     pub governance_failures: u64,
+    /// Growth-spurt reports posted.
+    pub reports: u64,
+    /// Report posts refused because the rate would move more than the bound.
+    pub reports_refused: u64,
+    /// Times governance raised the bound through the timelock (the emergency path).
+    pub emergencies: u64,
+    /// Largest fall of the pufETH rate caused by one report, basis points.
+    pub largest_rate_drop_bps: i64,
+    /// Ejections by reason.
+    pub ejected_by_reason: Vec<(String, u64)>,
     /// Share of provisioned validators in restaking strategies (restaking exposure).
     pub restaking_share: f64,
     /// NoOp returns by commitment length.
@@ -167,7 +181,7 @@ withdrawal_pool_eth,locked_eth,active_validators",
     }
     out.push_str(
         ",deposits,deposited_eth,redemptions,redeemed_eth,liquidity_shortfalls,shortfall_eth,registrations,\
-renewals,provisioned,avs_fees_eth,ejected_total,slashed_total,beacon_issuance_eth,transactions,in_wei,out_wei,held_wei\n",
+renewals,provisioned,avs_fees_eth,claims_eth,reports,ejected_total,slashed_total,beacon_issuance_eth,transactions,in_wei,out_wei,held_wei\n",
     );
     for r in records {
         let _ = write!(
@@ -195,7 +209,7 @@ renewals,provisioned,avs_fees_eth,ejected_total,slashed_total,beacon_issuance_et
         }
         let _ = writeln!(
             out,
-            ",{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            ",{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
             r.deposits,
             r.deposited_eth,
             r.redemptions,
@@ -206,6 +220,8 @@ renewals,provisioned,avs_fees_eth,ejected_total,slashed_total,beacon_issuance_et
             r.renewals,
             r.provisioned,
             r.avs_fees_eth,
+            r.claims_eth,
+            r.reports,
             r.ejected_total,
             r.slashed_total,
             r.beacon_issuance_eth,
@@ -244,8 +260,13 @@ pub fn to_text(summary: &Summary) -> String {
     );
     let _ = writeln!(
         o,
-        "exits                 {} ejected by guardians, {} slashed",
-        s.ejected, s.slashed
+        "exits                 {} ejected by guardians {:?}, {} slashed",
+        s.ejected, s.ejected_by_reason, s.slashed
+    );
+    let _ = writeln!(
+        o,
+        "reports               {} posted, {} refused by the rate bound, {} emergency raises, largest drop {} bps",
+        s.reports, s.reports_refused, s.emergencies, s.largest_rate_drop_bps
     );
     let _ = writeln!(
         o,

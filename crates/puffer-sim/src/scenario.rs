@@ -131,6 +131,8 @@ pub struct Beacon {
     /// `86,400 / (32 x this)` seconds) and scales churn and delays by the same factor so that a year of
     /// balances costs seconds. Default 9 (160-minute epochs; churn 100 per epoch; delays of 10 epochs).
     pub epochs_per_day: u64,
+    /// Active validators on all of Ethereum, reported for the burst threshold. Default 1,000,000.
+    pub ethereum_validators: u64,
 }
 
 /// Validators (the first `count` registered, by beacon index from `first_index`) that miss every duty for a
@@ -185,6 +187,12 @@ pub struct Parameters {
     pub bond_eth: f64,
     /// Guardians eject a validator whose beacon balance is below this, ETH. Default 31.
     pub ejection_balance_eth: f64,
+    /// Most a report may move the pufETH rate (`SpurtReporter.maxRateChangeBps`, 1..=10,000). Default 100.
+    pub max_rate_change_bps: u64,
+    /// When a report would move the rate more (mass slashing), governance raises the bound to this through the
+    /// timelock, the guardians re-sign and post, and governance restores the bound: the contracts' emergency
+    /// path. 0 = never (the report stays unposted). Default 1,000.
+    pub emergency_rate_change_bps: u64,
 }
 
 /// The guardian set run in process.
@@ -277,6 +285,7 @@ impl Default for Beacon {
             performance_min: 0.97,
             performance_max: 1.0,
             epochs_per_day: 9,
+            ethereum_validators: 1_000_000,
         }
     }
 }
@@ -293,6 +302,8 @@ impl Default for Parameters {
             registration_cap: 0,
             bond_eth: 1.0,
             ejection_balance_eth: 31.0,
+            max_rate_change_bps: 100,
+            emergency_rate_change_bps: 1_000,
         }
     }
 }
@@ -542,6 +553,23 @@ impl Scenario {
                 p.ejection_balance_eth,
                 "16 ..= 32 ETH",
             ));
+        }
+        if !(1..=10_000).contains(&p.max_rate_change_bps) {
+            return Err(bad(
+                "parameters.max_rate_change_bps",
+                p.max_rate_change_bps,
+                "1 ..= 10000",
+            ));
+        }
+        if p.emergency_rate_change_bps > 10_000 {
+            return Err(bad(
+                "parameters.emergency_rate_change_bps",
+                p.emergency_rate_change_bps,
+                "0 ..= 10000",
+            ));
+        }
+        if self.beacon.ethereum_validators == 0 {
+            return Err(bad("beacon.ethereum_validators", 0, "at least 1"));
         }
         let g = &self.guardians;
         if g.count == 0 || g.count > 16 || 2 * g.threshold <= g.count || g.threshold > g.count {
