@@ -216,6 +216,7 @@ pub struct Simulation {
     records: Vec<DayRecord>,
     counters: DayCounters,
     governance_failures: u64,
+    timings: BTreeMap<&'static str, f64>,
 }
 
 impl std::fmt::Debug for Simulation {
@@ -603,7 +604,10 @@ impl Simulation {
             .map_err(|source| SimError::Beacon { day: 0, source })?;
         let guardian_set = GuardianSet::new(
             &deployment,
-            &guardians.iter().map(PrivateKeySigner::address).collect::<Vec<_>>(),
+            &guardians
+                .iter()
+                .map(PrivateKeySigner::address)
+                .collect::<Vec<_>>(),
             &enclaves.iter().map(|k| k.to_bytes().0).collect::<Vec<_>>(),
             network.clone(),
             (p.ejection_balance_eth * 1e9).round() as u64,
@@ -652,6 +656,7 @@ impl Simulation {
             records: Vec::new(),
             counters: DayCounters::default(),
             governance_failures: 0,
+            timings: BTreeMap::new(),
             scenario,
         };
         sim.day_zero()?;
@@ -754,13 +759,32 @@ impl Simulation {
                 .advance_time(target - now)
                 .map_err(chain_err(day, "clock"))?;
         }
+        let mut t = std::time::Instant::now();
+        let mut lap = |timings: &mut BTreeMap<&'static str, f64>, name: &'static str| {
+            *timings.entry(name).or_default() += t.elapsed().as_secs_f64();
+            t = std::time::Instant::now();
+        };
         self.beacon_catch_up()?;
+        lap(&mut self.timings, "beacon");
         self.stakers_act()?;
+        lap(&mut self.timings, "stakers");
         self.noops_act()?;
+        lap(&mut self.timings, "noops (keys, registrations, renewals)");
         self.avs_pay()?;
+        lap(&mut self.timings, "avs");
         self.guardian_duties()?;
+        lap(&mut self.timings, "guardians");
         self.governance_act()?;
-        self.finish_day()
+        lap(&mut self.timings, "governance");
+        self.finish_day()?;
+        lap(&mut self.timings, "books and records");
+        Ok(())
+    }
+
+    /// Wall-clock seconds spent per phase so far (not part of any output file: they would break
+    /// reproducibility).
+    pub fn timings(&self) -> &BTreeMap<&'static str, f64> {
+        &self.timings
     }
 
     fn deposit_contract(&self) -> Result<Address> {
@@ -822,8 +846,8 @@ impl Simulation {
                 let config = self.node.config();
                 rec.activation_day = Some(day);
                 rec.activation_epoch = d.validator.activation_epoch;
-                rec.activated_at = config.genesis_time
-                    + d.validator.activation_epoch * config.seconds_per_epoch();
+                rec.activated_at =
+                    config.genesis_time + d.validator.activation_epoch * config.seconds_per_epoch();
             }
             if d.validator.slashed && rec.exit.is_none() {
                 rec.exit = Some(ExitCause::Slashed);
@@ -1058,16 +1082,21 @@ impl Simulation {
     fn guardian_duties(&mut self) -> Result<()> {
         let day = self.day;
         self.chain.label("skip provisioning");
+        let t = std::time::Instant::now();
         let skips = self
             .guardians
             .follow_registrations(&mut self.chain)
             .map_err(guardian_err(day, "custody checks"))?;
+        *self.timings.entry("guardians: custody checks").or_default() += t.elapsed().as_secs_f64();
         for id in skips {
             self.guardians
                 .skip(&mut self.chain, id)
                 .map_err(guardian_err(day, "skipProvisioning"))?;
         }
-        let pool = self.deployment.pool().map_err(chain_err(day, "deployment"))?;
+        let pool = self
+            .deployment
+            .pool()
+            .map_err(chain_err(day, "deployment"))?;
         let available = call_decode(&mut self.chain, pool, &PufferPool::availableETHCall {})
             .map_err(chain_err(day, "availableETH"))?;
         let can = (available / U256::from(VALIDATOR_WEI)).saturating_to::<usize>();
@@ -1087,8 +1116,13 @@ impl Simulation {
             }
         }
         if day > 0 {
+            let t = std::time::Instant::now();
             self.ejections()?;
+            *self.timings.entry("guardians: ejection scan").or_default() +=
+                t.elapsed().as_secs_f64();
+            let t = std::time::Instant::now();
             self.reports()?;
+            *self.timings.entry("guardians: reports").or_default() += t.elapsed().as_secs_f64();
         }
         Ok(())
     }
@@ -1180,8 +1214,12 @@ impl Simulation {
             }
             let spurt = clock.next_report;
             let inputs = self.spurt_inputs(spurt);
-            let pool = self.deployment.pool().map_err(chain_err(day, "deployment"))?;
-            let before = puffer_chain::rate(&mut self.chain, pool).map_err(chain_err(day, "rate"))?;
+            let pool = self
+                .deployment
+                .pool()
+                .map_err(chain_err(day, "deployment"))?;
+            let before =
+                puffer_chain::rate(&mut self.chain, pool).map_err(chain_err(day, "rate"))?;
             self.chain.label("post spurt report");
             let build = match self.guardians.report(&mut self.chain, &inputs) {
                 Ok(build) => build,
@@ -1206,7 +1244,8 @@ impl Simulation {
                 }
                 Err(e) => return Err(guardian_err(day, "spurt report")(e)),
             };
-            let after = puffer_chain::rate(&mut self.chain, pool).map_err(chain_err(day, "rate"))?;
+            let after =
+                puffer_chain::rate(&mut self.chain, pool).map_err(chain_err(day, "rate"))?;
             let moved = if after >= before {
                 ((after - before) * U256::from(10_000u64) / before).saturating_to::<i64>()
             } else {
@@ -1311,7 +1350,13 @@ impl Simulation {
                 };
                 self.noops[n]
                     .client
-                    .claim(&mut self.chain, s.strategy, spurt, c.amount_wei, c.proof.clone())
+                    .claim(
+                        &mut self.chain,
+                        s.strategy,
+                        spurt,
+                        c.amount_wei,
+                        c.proof.clone(),
+                    )
                     .map_err(chain_err(day, "claim"))?;
                 self.ledger.out_wei += c.amount_wei;
                 self.counters.claims_wei += c.amount_wei;
@@ -1321,8 +1366,12 @@ impl Simulation {
             .deployment
             .protocol()
             .map_err(chain_err(day, "deployment"))?;
-        let params = call_decode(&mut self.chain, protocol, &PufferProtocol::parametersCall {})
-            .map_err(chain_err(day, "parameters"))?;
+        let params = call_decode(
+            &mut self.chain,
+            protocol,
+            &PufferProtocol::parametersCall {},
+        )
+        .map_err(chain_err(day, "parameters"))?;
         let fees = params.accruedTreasuryWei + params.accruedGuardianWei;
         if !fees.is_zero() {
             self.chain.label("withdraw fees");

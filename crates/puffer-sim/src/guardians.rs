@@ -16,8 +16,8 @@ use puffer_beacon::SimNode;
 use puffer_chain::{Chain, Deployment, SpurtReports, bindings::IPufferProtocolTypes::ValidatorKey};
 use puffer_guardian::{
     ChainFacts, ChainView, EjectionCandidate, Enclave, Guardian, GuardianError, GuardianParams,
-    InProcessPeers, MemoryEnclave, MemoryStore, SignRequest, SpurtBuild, SpurtInputs, Store, Verdict,
-    build_report, gather_exit, gather_signatures,
+    InProcessPeers, MemoryEnclave, MemoryStore, SignRequest, SpurtBuild, SpurtInputs, Store,
+    Verdict, build_report, gather_exit, gather_signatures,
 };
 use puffer_keys::network::Network;
 use rayon::prelude::*;
@@ -157,22 +157,25 @@ impl GuardianSet {
             wcs.push(wc);
         }
         let fork = self.network.genesis_fork_version;
-        let verdicts: Vec<Vec<Verdict>> = self
-            .guardians
+        // Every (guardian, registration) pair is an independent check: spread them over the cores.
+        let pairs: Vec<(usize, usize)> = (0..self.guardians.len())
+            .flat_map(|g| (0..regs.len()).map(move |r| (g, r)))
+            .collect();
+        let verdicts: Vec<((usize, usize), Verdict)> = pairs
             .par_iter()
-            .map(|g| {
-                regs.iter()
-                    .zip(&wcs)
-                    .map(|(reg, wc)| g.record_registration(reg, &facts, fork, *wc))
-                    .collect::<Result<Vec<_>, GuardianError>>()
+            .map(|&(g, r)| {
+                self.guardians[g]
+                    .record_registration(&regs[r], &facts, fork, wcs[r])
+                    .map(|v| ((g, r), v))
             })
-            .collect::<Result<_, _>>()?;
-        let mut skips = Vec::new();
-        for (i, reg) in regs.iter().enumerate() {
-            if verdicts.iter().any(|v| !v[i].is_approve()) {
-                skips.push(reg.validator_id);
-            }
-        }
+            .collect::<Result<_, GuardianError>>()?;
+        let mut skips: Vec<U256> = verdicts
+            .iter()
+            .filter(|(_, v)| !v.is_approve())
+            .map(|((_, r), _)| regs[*r].validator_id)
+            .collect();
+        skips.sort();
+        skips.dedup();
         Ok(skips)
     }
 
@@ -201,9 +204,9 @@ impl GuardianSet {
                 deadline,
             };
             let lead = &self.guardians[0];
-            let (blob, _) = self
-                .runtime
-                .block_on(gather_signatures(lead, &self.peers, &request, &facts))?;
+            let (blob, _) =
+                self.runtime
+                    .block_on(gather_signatures(lead, &self.peers, &request, &facts))?;
             let keys = ids
                 .iter()
                 .map(|id| {
@@ -234,7 +237,11 @@ impl GuardianSet {
     ///
     /// # Errors
     /// No quorum; the chain's errors.
-    pub fn skip(&mut self, chain: &mut dyn Chain, validator_id: U256) -> Result<(), GuardianSetError> {
+    pub fn skip(
+        &mut self,
+        chain: &mut dyn Chain,
+        validator_id: U256,
+    ) -> Result<(), GuardianSetError> {
         let facts = self.facts(chain, 0)?;
         let deadline = facts.now + DEADLINE_SECS;
         let request = SignRequest::Skip {
@@ -248,9 +255,13 @@ impl GuardianSet {
             &request,
             &facts,
         ))?;
-        self.view
-            .guardian_chain
-            .skip_provisioning(chain, &self.relayer, validator_id, deadline, blob)?;
+        self.view.guardian_chain.skip_provisioning(
+            chain,
+            &self.relayer,
+            validator_id,
+            deadline,
+            blob,
+        )?;
         Ok(())
     }
 
@@ -316,7 +327,8 @@ impl GuardianSet {
             &request,
             &facts,
         ))?;
-        self.reports.post(chain, &self.relayer, &build.report, blob)?;
+        self.reports
+            .post(chain, &self.relayer, &build.report, blob)?;
         Ok(build)
     }
 
@@ -330,7 +342,11 @@ impl GuardianSet {
         build: &SpurtBuild,
     ) -> Result<(), GuardianSetError> {
         let spurt = build.trees.spurt;
-        for chunk in build.trees.activations.chunks(puffer_chain::report::MAX_EXITS_PER_CHUNK) {
+        for chunk in build
+            .trees
+            .activations
+            .chunks(puffer_chain::report::MAX_EXITS_PER_CHUNK)
+        {
             self.reports.process_activations(
                 chain,
                 &self.relayer,
@@ -339,7 +355,11 @@ impl GuardianSet {
                 chunk.iter().map(|a| a.proof.clone()).collect(),
             )?;
         }
-        for chunk in build.trees.exits.chunks(puffer_chain::report::MAX_EXITS_PER_CHUNK) {
+        for chunk in build
+            .trees
+            .exits
+            .chunks(puffer_chain::report::MAX_EXITS_PER_CHUNK)
+        {
             self.reports.process_exits(
                 chain,
                 &self.relayer,

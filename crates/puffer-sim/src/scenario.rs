@@ -44,24 +44,24 @@ pub struct Scenario {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Stakers {
-    /// Number of stakers. Default 1,500.
+    /// Number of stakers. Default 2,000.
     pub count: u32,
     /// ETH deposited on day 0, split equally among the stakers (seed liquidity). Default 10,000.
     pub initial_deposit_eth: f64,
-    /// Probability that a staker deposits on a given day. Default 0.05.
+    /// Probability that a staker deposits on a given day. Default 0.045.
     pub daily_deposit_probability: f64,
-    /// Smallest deposit, ETH. Default 1.
+    /// Smallest deposit, ETH. Default 0.5.
     pub deposit_min_eth: f64,
-    /// Largest deposit, ETH (uniform between min and max). Default 10.
+    /// Largest deposit, ETH (uniform between min and max). Default 4.
     pub deposit_max_eth: f64,
-    /// Probability that a staker holding pufETH redeems on a given day. Default 0.04.
+    /// Probability that a staker holding pufETH redeems on a given day. Default 0.025.
     pub daily_redeem_probability: f64,
     /// Fraction of its pufETH a redeeming staker redeems (uniform in `[min, max]`). Default 0.1 ..= 0.5.
     pub redeem_fraction_min: f64,
     /// See `redeem_fraction_min`.
     pub redeem_fraction_max: f64,
     /// Target WithdrawalPool liquidity as a fraction of the pool's total assets: governance moves pool ETH to
-    /// the WithdrawalPool through the timelock when it falls below (0 = never). Default 0.03.
+    /// the WithdrawalPool through the timelock when it falls below (0 = never). Default 0.05.
     pub liquidity_target: f64,
 }
 
@@ -225,7 +225,7 @@ impl Default for Scenario {
                     weight: 3,
                     noops: 60,
                     initial_validators: 200,
-                    registrations_per_day: 2.5,
+                    registrations_per_day: 1.8,
                     commitment_months: vec![9, 12, 12, 17],
                     renew_probability: 0.8,
                     avs_revenue_eth_per_validator_year: 0.0,
@@ -236,7 +236,7 @@ impl Default for Scenario {
                     weight: 1,
                     noops: 20,
                     initial_validators: 60,
-                    registrations_per_day: 0.8,
+                    registrations_per_day: 0.6,
                     commitment_months: vec![12, 17],
                     renew_probability: 0.9,
                     avs_revenue_eth_per_validator_year: 0.2,
@@ -265,15 +265,15 @@ impl Default for Scenario {
 impl Default for Stakers {
     fn default() -> Self {
         Self {
-            count: 1_500,
+            count: 2_000,
             initial_deposit_eth: 10_000.0,
-            daily_deposit_probability: 0.05,
-            deposit_min_eth: 1.0,
-            deposit_max_eth: 10.0,
-            daily_redeem_probability: 0.04,
+            daily_deposit_probability: 0.045,
+            deposit_min_eth: 0.5,
+            deposit_max_eth: 4.0,
+            daily_redeem_probability: 0.025,
             redeem_fraction_min: 0.1,
             redeem_fraction_max: 0.5,
-            liquidity_target: 0.03,
+            liquidity_target: 0.05,
         }
     }
 }

@@ -158,6 +158,12 @@ fn run_one(args: RunArgs) -> anyhow::Result<()> {
         f64::from(sim.day()) / elapsed.max(1e-9),
         sim.transactions() as f64 / elapsed.max(1e-9)
     );
+    let phases: Vec<String> = sim
+        .timings()
+        .iter()
+        .map(|(k, v)| format!("{k} {v:.1}s"))
+        .collect();
+    println!("time by phase (days 1..): {}", phases.join(", "));
     println!("report: {}", outputs.report.display());
     println!(
         "series: {} and {}; summary: {}",
