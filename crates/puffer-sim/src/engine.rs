@@ -200,6 +200,7 @@ pub struct Simulation {
     noop_by_address: BTreeMap<Address, usize>,
     avs_since_report: Vec<U256>,
     emergency: Option<Operation>,
+    refused_report: Option<SpurtInputs>,
     restore_bound: bool,
     report_failures: u64,
     emergencies: u64,
@@ -640,6 +641,7 @@ impl Simulation {
             noop_by_address,
             avs_since_report: vec![U256::ZERO; n_strategies],
             emergency: None,
+            refused_report: None,
             restore_bound: false,
             report_failures: 0,
             emergencies: 0,
@@ -1213,7 +1215,11 @@ impl Simulation {
                 break;
             }
             let spurt = clock.next_report;
-            let inputs = self.spurt_inputs(spurt);
+            // A refused report is re-signed with the same content (a guardian signs one report per spurt).
+            let inputs = match self.refused_report.take() {
+                Some(inputs) if inputs.spurt == spurt => inputs,
+                _ => self.spurt_inputs(spurt),
+            };
             let pool = self
                 .deployment
                 .pool()
@@ -1227,6 +1233,7 @@ impl Simulation {
                     if error.is::<SpurtReporter::ReportRateChangeTooLarge>() =>
                 {
                     self.report_failures += 1;
+                    self.refused_report = Some(inputs);
                     let bps = self.scenario.parameters.emergency_rate_change_bps;
                     if bps > 0 && self.emergency.is_none() {
                         self.emergencies += 1;
@@ -1326,16 +1333,22 @@ impl Simulation {
         build: &puffer_guardian::SpurtBuild,
     ) -> Result<()> {
         let day = self.day;
+        // What the report covered is settled; withdrawals and fees that arrived since its snapshot stay for the
+        // next one.
+        let gwei = U256::from(WEI_PER_GWEI);
         for v in &inputs.validators {
             if let Some(&i) = self.by_id.get(&v.validator_id) {
                 let rec = &mut self.validators[i];
-                rec.withdrawn_since_report_gwei = 0;
+                let covered = v.exit.map_or(v.rewards_wei, |(returned, _)| returned) / gwei;
+                rec.withdrawn_since_report_gwei = rec
+                    .withdrawn_since_report_gwei
+                    .saturating_sub(covered.saturating_to());
                 rec.activation_reported |= v.activated;
                 rec.exit_reported |= v.exit.is_some();
             }
         }
-        for a in &mut self.avs_since_report {
-            *a = U256::ZERO;
+        for (a, s) in self.avs_since_report.iter_mut().zip(&inputs.strategies) {
+            *a = a.saturating_sub(s.avs_revenue_wei);
         }
         self.chain.label("process activations/exits");
         self.guardians

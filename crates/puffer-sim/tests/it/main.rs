@@ -5,4 +5,5 @@ mod common;
 mod conservation;
 mod reproducibility;
 mod scenario_file;
+mod sensitivity;
 mod worked_example;
