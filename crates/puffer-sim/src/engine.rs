@@ -247,7 +247,7 @@ fn guardian_err(day: u32, action: &str) -> impl FnOnce(GuardianSetError) -> SimE
         GuardianSetError::Guardian(source) => SimError::Guardian {
             day,
             action: action.to_owned(),
-            source,
+            source: Box::new(source),
         },
     }
 }

@@ -38,7 +38,7 @@ pub enum SimError {
         action: String,
         /// The guardian crate's error.
         #[source]
-        source: puffer_guardian::GuardianError,
+        source: Box<puffer_guardian::GuardianError>,
     },
     /// The simulated beacon chain refused something.
     #[error("day {day}: beacon: {source}")]

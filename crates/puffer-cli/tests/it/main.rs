@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod beacon_sim;
+mod sim;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -4,8 +4,10 @@ use puffer_sim::scenario::{Scenario, SlashingEvent};
 
 /// A few days, few stakers, a handful of validators in two strategies.
 pub(crate) fn small(days: u32) -> Scenario {
-    let mut s = Scenario::default();
-    s.days = days;
+    let mut s = Scenario {
+        days,
+        ..Scenario::default()
+    };
     s.stakers.count = 20;
     s.stakers.initial_deposit_eth = 400.0;
     s.stakers.daily_deposit_probability = 0.3;

@@ -2,7 +2,7 @@
 //! outage) leads to ejections, losses covered by the bonds first, and a bounded rate drop.
 
 use alloy::{primitives::U256, sol_types::SolEvent};
-use puffer_chain::{Chain, LogFilter, bindings::SpurtReporter};
+use puffer_chain::{LogFilter, bindings::SpurtReporter};
 use puffer_sim::scenario::{OfflineEvent, SlashingEvent};
 
 use crate::common::small;

@@ -11,8 +11,10 @@ use puffer_sim::scenario::{Scenario, StrategySpec};
 const ETH: u128 = 1_000_000_000_000_000_000;
 
 fn worked_example(days: u32) -> Scenario {
-    let mut s = Scenario::default();
-    s.days = days;
+    let mut s = Scenario {
+        days,
+        ..Scenario::default()
+    };
     s.stakers.count = 1;
     s.stakers.initial_deposit_eth = 320.0;
     s.stakers.daily_deposit_probability = 0.0;
