@@ -11,9 +11,18 @@ use std::{
 };
 
 use puffer_chain::{
-    Chain, DeployConfig, Deployer, EmbeddedChain, Governance, RetryPolicy, RpcChain, Staker,
-    alloy::primitives::{Address, U256},
-    dev_signers,
+    Chain, DeployConfig, Deployer, EmbeddedChain, Governance, GuardianChain, NodeOperator,
+    OperatorConfig, RetryPolicy, RpcChain, Staker,
+    alloy::{
+        primitives::{Address, B256, Bytes, U256, keccak256},
+        signers::SignerSync,
+        sol_types::SolValue,
+    },
+    bindings::{DevAttestationVerifier, GuardianModule, IPufferProtocolTypes, PufferProtocol},
+    contract::{call_decode, transact},
+    deploy::{NO_RESTAKING, names},
+    dev_signer, dev_signers,
+    operator::sign_digest_sorted,
 };
 
 fn eth(n: u64) -> U256 {
@@ -58,6 +67,101 @@ fn measure(chain: &mut dyn Chain, n: u32) -> (f64, f64) {
     (deposits, redeems)
 }
 
+/// Registrations and provisionings per second on `chain`: 3 guardians (threshold 2, enclave keys attested by the
+/// dev verifier), `n` registrations in NO_RESTAKING, then `n` single `provisionNode`s, each with the digest read
+/// from the contract and two enclave signatures (the dev DepositContract does not check BLS signatures, so the keys
+/// are synthetic).
+fn measure_operator(chain: &mut dyn Chain, n: u32) -> (f64, f64) {
+    let keys = dev_signers(8);
+    for key in &keys {
+        chain
+            .set_balance(key.address(), eth(10_000_000))
+            .expect("fund");
+    }
+    let (guardians, attester, noop) = (&keys[4..7], &keys[7], &keys[2]);
+    let enclaves: Vec<_> = (20..23).map(dev_signer).collect();
+    let operator = OperatorConfig::dev(
+        attester.address(),
+        guardians.iter().map(|g| g.address()).collect(),
+    );
+    let deployment = Deployer::full(DeployConfig::dev(keys[1].address()), operator)
+        .deploy(chain, &keys[0])
+        .expect("deploy");
+    let gm = deployment.guardian_module().expect("guardian module");
+    let verifier = deployment
+        .address(names::ATTESTATION_VERIFIER)
+        .expect("verifier");
+    for (guardian, enclave) in guardians.iter().zip(&enclaves) {
+        let report = Bytes::from_static(b"dev enclave");
+        let digest = call_decode(
+            chain,
+            verifier,
+            &DevAttestationVerifier::attestationDigestCall {
+                guardian: guardian.address(),
+                enclaveKey: enclave.address(),
+                evidenceHash: keccak256(&report),
+            },
+        )
+        .expect("attestation digest");
+        let sig = attester.sign_hash_sync(&digest).expect("sign");
+        let evidence = (report, Bytes::from(sig.as_bytes().to_vec())).abi_encode_params();
+        let call = GuardianModule::registerEnclaveKeyCall {
+            enclaveKey: enclave.address(),
+            evidence: evidence.into(),
+        };
+        transact(chain, guardian, gm, &call, U256::ZERO).expect("enclave key");
+    }
+    Staker::new(keys[3].clone(), &deployment)
+        .expect("staker")
+        .deposit(chain, eth(32) * U256::from(n) + eth(1))
+        .expect("deposit");
+    let protocol = deployment.protocol().expect("protocol");
+    let cost = NodeOperator::new(noop.clone(), &deployment)
+        .expect("noop")
+        .registration_cost(chain, 12)
+        .expect("registration cost");
+    let pubkey = |i: u32| {
+        let mut pk = vec![0xab; 48];
+        pk[..4].copy_from_slice(&i.to_be_bytes());
+        pk
+    };
+    let started = Instant::now();
+    for i in 0..n {
+        let data = IPufferProtocolTypes::ValidatorData {
+            pubkey: pubkey(i).into(),
+            signature: vec![7; 96].into(),
+            depositDataRoot: B256::ZERO,
+            pubkeyShares: vec![1; 3 * 48].into(),
+            encryptedShares: vec![2; 3 * 129].into(),
+            enclaveEvidence: Bytes::new(),
+        };
+        let call = PufferProtocol::registerValidatorKeyCall {
+            strategy_: NO_RESTAKING,
+            data,
+            months: U256::from(12u64),
+        };
+        transact(chain, noop, protocol, &call, cost).expect("register");
+    }
+    let registrations = f64::from(n) / started.elapsed().as_secs_f64();
+    let guardian_chain = GuardianChain::new(&deployment).expect("guardian client");
+    let relayer = &keys[5];
+    let started = Instant::now();
+    for i in 0..n {
+        let root = guardian_chain.deposit_root(chain).expect("root");
+        let deadline = chain.timestamp().expect("time") + 3_600;
+        let id = U256::from(i);
+        let digest = guardian_chain
+            .provision_digest(chain, id, &pubkey(i), root, deadline)
+            .expect("digest");
+        let sigs = sign_digest_sorted(&enclaves[..2], digest).expect("signatures");
+        guardian_chain
+            .provision_node(chain, relayer, &pubkey(i), &[7; 96], root, deadline, sigs)
+            .expect("provision");
+    }
+    let provisions = f64::from(n) / started.elapsed().as_secs_f64();
+    (registrations, provisions)
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let embedded_n: u32 = args.next().and_then(|a| a.parse().ok()).unwrap_or(20_000);
@@ -65,6 +169,8 @@ fn main() {
 
     let mut embedded = EmbeddedChain::new();
     let (e_dep, e_red) = measure(&mut embedded, embedded_n);
+    let mut embedded = EmbeddedChain::new();
+    let (e_reg, e_prov) = measure_operator(&mut embedded, embedded_n / 4);
 
     let bin =
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../contracts/node_modules/.bin/anvil");
@@ -86,6 +192,7 @@ fn main() {
     };
     let mut rpc = RpcChain::connect_with(&url, policy).expect("anvil answers");
     let (a_dep, a_red) = measure(&mut rpc, anvil_n);
+    let (a_reg, a_prov) = measure_operator(&mut rpc, anvil_n / 4);
     let _ = child.kill();
     let _ = child.wait();
 
@@ -98,5 +205,14 @@ fn main() {
     println!(
         "| redeem | {e_red:.0} ({embedded_n} txs) | {a_red:.0} ({anvil_n} txs) | {:.0}x |",
         e_red / a_red
+    );
+    let (eo, ao) = (embedded_n / 4, anvil_n / 4);
+    println!(
+        "| registerValidatorKey | {e_reg:.0} ({eo} txs) | {a_reg:.0} ({ao} txs) | {:.0}x |",
+        e_reg / a_reg
+    );
+    println!(
+        "| provisionNode (digest view + 2 signatures + tx) | {e_prov:.0} ({eo} txs) | {a_prov:.0} ({ao} txs) | {:.0}x |",
+        e_prov / a_prov
     );
 }

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod beacon_sim;
+mod devnet;
 mod sim;
 
 use std::path::{Path, PathBuf};
@@ -353,6 +354,36 @@ fn every_command_has_an_example() {
     ] {
         let help = ok(dir.path(), &["keys", cmd, "--help"]);
         assert!(help.contains("Example"), "{cmd} --help has no example");
+    }
+    for path in [
+        vec!["stake", "deposit"],
+        vec!["stake", "redeem"],
+        vec!["stake", "balance"],
+        vec!["stake", "rate"],
+        vec!["stake", "liquidity"],
+        vec!["noop", "register"],
+        vec!["noop", "status"],
+        vec!["noop", "extend"],
+        vec!["noop", "stop"],
+        vec!["noop", "exit"],
+        vec!["gov", "strategy", "create"],
+        vec!["gov", "weights", "set"],
+        vec!["gov", "prices", "set"],
+        vec!["gov", "fees"],
+        vec!["gov", "guardians"],
+        vec!["gov", "pause"],
+        vec!["gov", "unpause"],
+        vec!["gov", "execute"],
+        vec!["status"],
+        vec!["devnet", "up"],
+        vec!["devnet", "down"],
+        vec!["devnet", "status"],
+        vec!["devnet", "advance"],
+    ] {
+        let mut args = path.clone();
+        args.push("--help");
+        let help = ok(dir.path(), &args);
+        assert!(help.contains("Example"), "{path:?} --help has no example");
     }
     let phrase = ok(dir.path(), &["keys", "new-mnemonic", "--words", "12"]);
     assert_eq!(phrase.split_whitespace().count(), 12);
