@@ -147,6 +147,7 @@ struct ValidatorRec {
     months_total: u64,
     paid_wei: U256,
     provisioned: bool,
+    skipped: bool,
     beacon_index: Option<u64>,
     activation_day: Option<u32>,
     activation_epoch: u64,
@@ -176,6 +177,7 @@ struct DayCounters {
     avs_fees_wei: U256,
     claims_wei: U256,
     reports: u64,
+    skipped: u64,
 }
 
 /// A running simulation. Build it with [`Simulation::new`], step it with [`Simulation::step_day`] (or
@@ -1000,7 +1002,23 @@ impl Simulation {
                 &self.enclave_pubkeys,
                 threshold,
             )?;
+            let p_bad = self.scenario.strategies[si].bad_registration_probability;
             for (&&(si, n, months), bundle) in mine.iter().zip(&bundles) {
+                // Drawn only when the scenario asks for bad registrations, so other runs keep their stream.
+                let bundle = if p_bad > 0.0 && self.rng.r#gen::<f64>() < p_bad {
+                    let mut broken = bundle.clone();
+                    let last = if broken.deposit_signature.ends_with('0') {
+                        "1"
+                    } else {
+                        "0"
+                    };
+                    broken.deposit_signature.pop();
+                    broken.deposit_signature.push_str(last);
+                    broken
+                } else {
+                    bundle.clone()
+                };
+                let bundle = &bundle;
                 let cost = self.noops[n]
                     .client
                     .registration_cost(&mut self.chain, months)
@@ -1021,6 +1039,7 @@ impl Simulation {
                     months_total: months,
                     paid_wei: cost,
                     provisioned: false,
+                    skipped: false,
                     beacon_index: None,
                     activation_day: None,
                     activation_epoch: 0,
@@ -1094,6 +1113,10 @@ impl Simulation {
             self.guardians
                 .skip(&mut self.chain, id)
                 .map_err(guardian_err(day, "skipProvisioning"))?;
+            if let Some(&v) = self.by_id.get(&id) {
+                self.validators[v].skipped = true;
+            }
+            self.counters.skipped += 1;
         }
         let pool = self
             .deployment
@@ -1520,6 +1543,7 @@ impl Simulation {
                     i128::from(v.balance_gwei) + i128::from(v.withdrawn_gwei) - 32_000_000_000;
             }
             match (&v.status, v.provisioned) {
+                (_, false) if v.skipped => sd.skipped += 1,
                 (_, false) => sd.pending += 1,
                 (None, true) => sd.provisioned += 1,
                 (Some(s), true) => match s {
@@ -1587,6 +1611,7 @@ impl Simulation {
             avs_fees_eth: wei_to_eth(c.avs_fees_wei),
             claims_eth: wei_to_eth(c.claims_wei),
             reports: c.reports,
+            skipped: c.skipped,
             ejected_total: ejected,
             slashed_total: slashed,
             beacon_issuance_eth: issuance as f64 / 1e9,
@@ -1629,6 +1654,7 @@ impl Simulation {
             days: self.day,
             validators_registered: self.validators.len() as u64,
             validators_provisioned: self.validators.iter().filter(|v| v.provisioned).count() as u64,
+            validators_skipped: self.validators.iter().filter(|v| v.skipped).count() as u64,
             active_validators: last.map_or(0, |r| r.active_validators),
             transactions: self.chain.transactions(),
             gas: self

@@ -13,6 +13,8 @@ pub struct StrategyDay {
     pub name: String,
     /// Registered, waiting in the strategy's queue.
     pub pending: u64,
+    /// Skipped by the guardians (custody check failed).
+    pub skipped: u64,
     /// Provisioned (32 ETH deposited), not yet active on the beacon chain.
     pub provisioned: u64,
     /// Active.
@@ -76,6 +78,8 @@ pub struct DayRecord {
     pub claims_eth: f64,
     /// Growth-spurt reports posted today.
     pub reports: u64,
+    /// Registrations skipped by the guardians today.
+    pub skipped: u64,
     /// Validators ejected by the guardians so far.
     pub ejected_total: u64,
     /// Validators slashed so far.
@@ -115,6 +119,8 @@ pub struct Summary {
     pub validators_registered: u64,
     /// Validators provisioned.
     pub validators_provisioned: u64,
+    /// Registrations skipped by the guardians (custody check failed).
+    pub validators_skipped: u64,
     /// Validators active at the end.
     pub active_validators: u64,
     /// Transactions sent (setup included).
@@ -175,13 +181,20 @@ pub fn to_csv(records: &[DayRecord]) -> String {
 withdrawal_pool_eth,locked_eth,active_validators",
     );
     for n in &names {
-        for s in ["pending", "provisioned", "active", "exiting", "exited"] {
+        for s in [
+            "pending",
+            "skipped",
+            "provisioned",
+            "active",
+            "exiting",
+            "exited",
+        ] {
             let _ = write!(out, ",{n}_{s}");
         }
     }
     out.push_str(
         ",deposits,deposited_eth,redemptions,redeemed_eth,liquidity_shortfalls,shortfall_eth,registrations,\
-renewals,provisioned,avs_fees_eth,claims_eth,reports,ejected_total,slashed_total,beacon_issuance_eth,transactions,in_wei,out_wei,held_wei\n",
+renewals,provisioned,avs_fees_eth,claims_eth,reports,skipped,ejected_total,slashed_total,beacon_issuance_eth,transactions,in_wei,out_wei,held_wei\n",
     );
     for r in records {
         let _ = write!(
@@ -203,13 +216,13 @@ renewals,provisioned,avs_fees_eth,claims_eth,reports,ejected_total,slashed_total
         for s in &r.strategies {
             let _ = write!(
                 out,
-                ",{},{},{},{},{}",
-                s.pending, s.provisioned, s.active, s.exiting, s.exited
+                ",{},{},{},{},{},{}",
+                s.pending, s.skipped, s.provisioned, s.active, s.exiting, s.exited
             );
         }
         let _ = writeln!(
             out,
-            ",{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            ",{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
             r.deposits,
             r.deposited_eth,
             r.redemptions,
@@ -222,6 +235,7 @@ renewals,provisioned,avs_fees_eth,claims_eth,reports,ejected_total,slashed_total
             r.avs_fees_eth,
             r.claims_eth,
             r.reports,
+            r.skipped,
             r.ejected_total,
             r.slashed_total,
             r.beacon_issuance_eth,
@@ -241,8 +255,11 @@ pub fn to_text(summary: &Summary) -> String {
     let _ = writeln!(o, "days                  {}", s.days);
     let _ = writeln!(
         o,
-        "validators            {} registered, {} provisioned, {} active at the end",
-        s.validators_registered, s.validators_provisioned, s.active_validators
+        "validators            {} registered, {} provisioned, {} skipped by the guardians, {} active at the end",
+        s.validators_registered,
+        s.validators_provisioned,
+        s.validators_skipped,
+        s.active_validators
     );
     let _ = writeln!(o, "transactions          {}", s.transactions);
     let _ = writeln!(

@@ -90,6 +90,10 @@ pub struct StrategySpec {
     /// the guardians eject the validator at expiry. Default 0.8.
     #[serde(default = "renew")]
     pub renew_probability: f64,
+    /// Probability that a registration carries a broken deposit signature (a NoOp's mistake or an attack): the
+    /// guardians' custody checks fail and a quorum skips it (bond back, commitment kept). Default 0.
+    #[serde(default)]
+    pub bad_registration_probability: f64,
     /// AVS fees per active validator per year, ETH (restaking strategies only). Default 0.
     #[serde(default)]
     pub avs_revenue_eth_per_validator_year: f64,
@@ -228,6 +232,7 @@ impl Default for Scenario {
                     registrations_per_day: 1.8,
                     commitment_months: vec![9, 12, 12, 17],
                     renew_probability: 0.8,
+                    bad_registration_probability: 0.0,
                     avs_revenue_eth_per_validator_year: 0.0,
                     commission_bps: 0,
                 },
@@ -239,6 +244,7 @@ impl Default for Scenario {
                     registrations_per_day: 0.6,
                     commitment_months: vec![12, 17],
                     renew_probability: 0.9,
+                    bad_registration_probability: 0.0,
                     avs_revenue_eth_per_validator_year: 0.2,
                     commission_bps: 1_000,
                 },
@@ -464,6 +470,10 @@ impl Scenario {
                 ));
             }
             probability(&key("renew_probability"), s.renew_probability)?;
+            probability(
+                &key("bad_registration_probability"),
+                s.bad_registration_probability,
+            )?;
             if !(0.0..=1_000.0).contains(&s.avs_revenue_eth_per_validator_year) {
                 return Err(bad(
                     &key("avs_revenue_eth_per_validator_year"),

@@ -6,6 +6,7 @@
 
 mod common;
 mod conservation;
+mod custody;
 mod reproducibility;
 mod scenario_file;
 mod sensitivity;

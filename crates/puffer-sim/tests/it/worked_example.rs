@@ -28,6 +28,7 @@ fn worked_example(days: u32) -> Scenario {
         registrations_per_day: 0.0,
         commitment_months: vec![12],
         renew_probability: 1.0,
+        bad_registration_probability: 0.0,
         avs_revenue_eth_per_validator_year: 0.0,
         commission_bps: 0,
     }];
