@@ -48,6 +48,9 @@ enum Command {
     /// The guardian daemon: custody checks, provisioning, ejections with threshold keyshares, spurt reports.
     #[command(subcommand)]
     Guardian(commands::guardian::GuardianCommand),
+    /// Simulate Puffer for a scenario (real contracts in embedded revm, simulated beacon chain); `sim sweep` ranks
+    /// a grid of schedules, prices and seeds.
+    Sim(commands::sim::SimArgs),
 }
 
 /// Exit code for an error: 3 when the node or devnet cannot be reached, 4 for a reverted transaction, else 1.
@@ -84,6 +87,7 @@ fn main() -> ExitCode {
         Command::Devnet(args) => commands::devnet::run(args),
         Command::BeaconSim(args) => commands::beacon_sim::run(args),
         Command::Guardian(cmd) => commands::guardian::run(cmd),
+        Command::Sim(args) => commands::sim::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

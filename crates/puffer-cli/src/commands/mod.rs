@@ -7,5 +7,6 @@ pub(crate) mod gov;
 pub(crate) mod guardian;
 pub(crate) mod keys;
 pub(crate) mod noop;
+pub(crate) mod sim;
 pub(crate) mod stake;
 pub(crate) mod status;

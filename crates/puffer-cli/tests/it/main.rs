@@ -6,6 +6,7 @@
 mod beacon_sim;
 mod devnet;
 mod e2e;
+mod sim;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
