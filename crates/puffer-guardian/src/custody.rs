@@ -3,8 +3,8 @@
 //! In order (the first failure decides): shapes (48-byte pubkey, 96-byte signature, one 48-byte pubkey share
 //! and one 129-byte encrypted share per guardian); the deposit signature verifies for the strategy's
 //! withdrawal credentials (`0x01 ‖ 0…0 ‖ pod`) and 32 ETH in the deposit domain; the stated deposit data root
-//! equals `hash_tree_root(DepositData)`; the pubkey shares interpolate to the validator pubkey (every
-//! `t`-subset up to [`DEFAULT_MAX_SUBSETS`], then cyclic windows); this guardian's share decrypts in its
+//! equals `hash_tree_root(DepositData)`; the pubkey shares are consistent with the validator pubkey (every
+//! `t`-subset interpolates to it: `keyshare::check_pubkey_shares`, `n − t + 1` steps); this guardian's share decrypts in its
 //! enclave and matches its pubkey share. Any failure is a [`Verdict::Skip`]: the guardians then ask for a
 //! `skipProvisioning` quorum.
 
@@ -12,7 +12,6 @@ use alloy::primitives::B256;
 use puffer_chain::bindings::IPufferProtocolTypes::ValidatorData;
 use puffer_keys::{
     bls::{PublicKey, Signature},
-    bundle::DEFAULT_MAX_SUBSETS,
     deposit::{DepositData, FULL_DEPOSIT_GWEI},
     ecies::ENCRYPTED_SHARE_LEN,
     keyshare,
@@ -163,7 +162,7 @@ fn check(enclave: &dyn Enclave, ctx: &CustodyContext, data: &ValidatorData) -> R
             ),
         ));
     }
-    keyshare::check_pubkey_shares(&pubkey, &shares, ctx.threshold, DEFAULT_MAX_SUBSETS)
+    keyshare::check_pubkey_shares(&pubkey, &shares, ctx.threshold)
         .map_err(|e| skip(SkipReason::InconsistentPubkeyShares, e.to_string()))?;
     let index = ctx.guardian_index;
     let ciphertext = encrypted_share(data, index)

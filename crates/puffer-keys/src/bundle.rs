@@ -13,9 +13,6 @@ use crate::network::Network;
 
 /// The bundle format version this crate writes and reads.
 pub const BUNDLE_VERSION: u64 = 1;
-/// Default cap on the t-subsets checked exhaustively before falling back to sliding windows
-/// (C(7,5) = 21 and C(10,7) = 120 are checked in full).
-pub const DEFAULT_MAX_SUBSETS: usize = 256;
 
 /// The chain the bundle is for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -252,17 +249,13 @@ impl RegistrationBundle {
     }
 
     /// Checks the bundle end to end: shape; the deposit signature for the deposit domain; the deposit data
-    /// root; pubkey shares interpolating to the pubkey (all t-subsets up to `max_subsets`, else sliding
-    /// windows); and, given `guardian = (index, enclave secret)`, that this guardian's keyshare decrypts
+    /// root; pubkey shares consistent with the pubkey (every t-subset interpolates to it, checked in
+    /// `n − t + 1` steps by [`keyshare::check_pubkey_shares`]); and, given `guardian = (index, enclave secret)`, that this guardian's keyshare decrypts
     /// and matches its pubkey share (and that the secret belongs to the listed enclave key).
     ///
     /// # Errors
     /// The first failed check, naming the field or share.
-    pub fn verify(
-        &self,
-        guardian: Option<(u32, &EnclaveSecretKey)>,
-        max_subsets: usize,
-    ) -> Result<ParsedBundle> {
+    pub fn verify(&self, guardian: Option<(u32, &EnclaveSecretKey)>) -> Result<ParsedBundle> {
         let parsed = self.parse()?;
         parsed.deposit.verify(parsed.network.genesis_fork_version)?;
         let computed = parsed.deposit.data_root();
@@ -276,7 +269,6 @@ impl RegistrationBundle {
             &parsed.deposit.pubkey,
             &parsed.pubkey_shares,
             parsed.threshold,
-            max_subsets,
         )?;
         if let Some((index, secret)) = guardian {
             let i = index as usize;

@@ -302,62 +302,71 @@ pub fn interpolate_pubkey(shares: &[(u32, PublicKey)]) -> Result<PublicKey> {
     PublicKey::from_bytes(&sum, "interpolated pubkey")
 }
 
-/// The `t`-subsets of `0..n` that [`check_pubkey_shares`] checks: all of them when there are at most
-/// `max_subsets`, otherwise the `n` cyclic windows `{i, i+1, …, i+t-1 mod n}` (every share is in `t` of
-/// them, so one inconsistent share cannot hide).
-pub fn subsets_to_check(n: usize, t: usize, max_subsets: usize) -> Vec<Vec<u32>> {
-    let mut all = Vec::new();
-    let mut current = Vec::with_capacity(t);
-    fn walk(
-        start: usize,
-        n: usize,
-        t: usize,
-        cap: usize,
-        current: &mut Vec<u32>,
-        all: &mut Vec<Vec<u32>>,
-    ) -> bool {
-        if current.len() == t {
-            all.push(current.clone());
-            return all.len() <= cap;
-        }
-        for i in start..n {
-            current.push(i as u32);
-            let ok = walk(i + 1, n, t, cap, current, all);
-            current.pop();
-            if !ok {
-                return false;
+/// Lagrange coefficients at `x` for the shares at `indices` (the polynomial through them, evaluated at `x`):
+/// `λ_i(x) = Π_{j≠i} (x − x_j) / (x_i − x_j)`.
+fn lagrange_at(x: Scalar, indices: &[u32]) -> Result<Vec<Scalar>> {
+    indices
+        .iter()
+        .map(|&i| {
+            let xi = x_of(i);
+            let (mut num, mut den) = (Scalar::ONE, Scalar::ONE);
+            for &j in indices.iter().filter(|&&j| j != i) {
+                let xj = x_of(j);
+                num *= x - xj;
+                den *= xi - xj;
             }
-        }
-        true
-    }
-    if t > 0 && t <= n && walk(0, n, t, max_subsets, &mut current, &mut all) {
-        return all;
-    }
-    (0..n)
-        .map(|i| (0..t).map(|k| ((i + k) % n) as u32).collect())
+            Option::from(den.invert())
+                .map(|inv: Scalar| num * inv)
+                .ok_or(KeyError::BadShareIndex(i))
+        })
         .collect()
 }
 
-/// Checks that `t`-subsets of the pubkey shares interpolate to `validator_pubkey` (see
-/// [`subsets_to_check`]).
+fn g1_points(shares: &[PublicKey]) -> Result<Vec<G1Projective>> {
+    shares
+        .iter()
+        .map(|pk| {
+            Option::<G1Affine>::from(G1Affine::from_compressed(pk.as_bytes()))
+                .map(G1Projective::from)
+        })
+        .collect::<Option<_>>()
+        .ok_or_else(|| KeyError::InvalidPublicKey {
+            field: "pubkey share".into(),
+        })
+}
+
+/// Checks that the pubkey shares are consistent with `validator_pubkey`: all `n` points `(i + 1, share_i)` lie on
+/// one polynomial of degree `t − 1` whose value at 0 is the validator pubkey. Equivalently, every `t`-subset of
+/// the shares interpolates to the pubkey (any `t` points of that polynomial determine it), so any `t` guardians
+/// can produce exits — but this costs `n − t + 1` multi-scalar multiplications instead of `C(n, t)`:
+///
+/// 1. the first `t` shares interpolated at `x = 0` must give the pubkey;
+/// 2. the same `t` shares interpolated at `x = j + 1` must give share `j`, for each remaining `j`.
 ///
 /// # Errors
-/// [`KeyError::InconsistentShares`] naming the first failing subset, or errors of
-/// [`interpolate_pubkey`].
+/// [`KeyError::InconsistentShares`] naming the base shares and the first share off the polynomial (or just the
+/// base shares when they miss the pubkey), or [`KeyError::InvalidPublicKey`] for a share that is not a point.
 pub fn check_pubkey_shares(
     validator_pubkey: &PublicKey,
     pubkey_shares: &[PublicKey],
     threshold: usize,
-    max_subsets: usize,
 ) -> Result<()> {
     check_threshold(threshold, pubkey_shares.len())?;
-    for subset in subsets_to_check(pubkey_shares.len(), threshold, max_subsets) {
-        let shares: Vec<(u32, PublicKey)> = subset
-            .iter()
-            .map(|&i| (i, pubkey_shares[i as usize]))
-            .collect();
-        if interpolate_pubkey(&shares)? != *validator_pubkey {
-            return Err(KeyError::InconsistentShares { indices: subset });
+    let base: Vec<u32> = (0..threshold as u32).collect();
+    let points = g1_points(&pubkey_shares[..threshold])?;
+    let at = |x: Scalar| -> Result<G1Affine> {
+        Ok(G1Projective::multi_exp(&points, &lagrange_at(x, &base)?).to_affine())
+    };
+    let expected = g1_points(std::slice::from_ref(validator_pubkey))?;
+    if G1Projective::from(at(Scalar::ZERO)?) != expected[0] {
+        return Err(KeyError::InconsistentShares { indices: base });
+    }
+    for (j, share) in pubkey_shares.iter().enumerate().skip(threshold) {
+        let given = g1_points(std::slice::from_ref(share))?;
+        if G1Projective::from(at(x_of(j as u32))?) != given[0] {
+            let mut indices = base.clone();
+            indices.push(j as u32);
+            return Err(KeyError::InconsistentShares { indices });
         }
     }
     Ok(())
@@ -386,14 +395,12 @@ mod tests {
     }
 
     #[test]
-    fn subsets_fall_back_to_windows() {
-        assert_eq!(subsets_to_check(4, 3, 100).len(), 4);
-        assert_eq!(subsets_to_check(7, 5, 100).len(), 21);
-        assert_eq!(
-            subsets_to_check(7, 5, 10),
-            (0..7)
-                .map(|i| (0..5).map(|k| ((i + k) % 7) as u32).collect::<Vec<_>>())
-                .collect::<Vec<_>>()
-        );
+    fn lagrange_at_zero_is_lagrange_at_x_zero() {
+        for indices in [vec![0u32, 1], vec![0, 2, 5], vec![1, 3, 4, 6]] {
+            assert_eq!(
+                lagrange_at(Scalar::ZERO, &indices).unwrap(),
+                lagrange_at_zero(&indices).unwrap()
+            );
+        }
     }
 }

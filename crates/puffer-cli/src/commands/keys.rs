@@ -8,7 +8,7 @@ use anyhow::{Context, bail};
 use clap::{Args, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use puffer_keys::bls::{SecretKey, Signature};
-use puffer_keys::bundle::{DEFAULT_MAX_SUBSETS, RegistrationBundle};
+use puffer_keys::bundle::RegistrationBundle;
 use puffer_keys::deposit::{
     DepositData, FULL_DEPOSIT_GWEI, LaunchpadDeposit, eth1_withdrawal_credentials,
 };
@@ -195,9 +195,6 @@ pub(crate) struct VerifyBundleArgs {
     /// ... with this file holding the guardian's enclave secret key (hex).
     #[arg(long, requires = "guardian_index")]
     enclave_secret_file: Option<PathBuf>,
-    /// Check every t-subset of pubkey shares while there are at most this many, else sliding windows.
-    #[arg(long, default_value_t = DEFAULT_MAX_SUBSETS)]
-    max_subsets: usize,
 }
 
 /// Arguments of `sign-exit`.
@@ -427,7 +424,7 @@ fn split(a: &SplitArgs) -> anyhow::Result<()> {
     tracing::info!(guardians = guardians.len(), threshold = a.threshold, network = %network, "splitting key");
     let bundle = RegistrationBundle::create(&secret, creds, &network, &guardians, a.threshold)?;
     // Check what we are about to hand over, exactly as a guardian will.
-    bundle.verify(None, DEFAULT_MAX_SUBSETS)?;
+    bundle.verify(None)?;
     fs::write_atomic(&a.out, bundle.to_json().as_bytes())?;
     eprintln!(
         "wrote {} ({}-of-{} keyshares for {})",
@@ -460,9 +457,9 @@ fn verify_bundle(a: &VerifyBundleArgs) -> anyhow::Result<()> {
         (Some(i), Some(path)) => Some((i, read_enclave_secret(path)?)),
         _ => None,
     };
-    tracing::debug!(bundle = %a.bundle.display(), max_subsets = a.max_subsets, "verifying bundle");
+    tracing::debug!(bundle = %a.bundle.display(), "verifying bundle");
     let parsed = bundle
-        .verify(guardian.as_ref().map(|(i, k)| (*i, k)), a.max_subsets)
+        .verify(guardian.as_ref().map(|(i, k)| (*i, k)))
         .with_context(|| format!("{}", a.bundle.display()))?;
     println!(
         "ok: {} on {}, {}-of-{} keyshares consistent, deposit signature and root valid{}",
@@ -523,7 +520,7 @@ fn sign_exit(a: &SignExitArgs) -> anyhow::Result<()> {
     let root = exit.signing_root(&parsed.network);
     if let (Some(index), Some(secret_path)) = (a.guardian_index, &a.enclave_secret_file) {
         let enclave = read_enclave_secret(secret_path)?;
-        let parsed = bundle.verify(Some((index, &enclave)), DEFAULT_MAX_SUBSETS)?;
+        let parsed = bundle.verify(Some((index, &enclave)))?;
         let share = parsed.decrypt_share(index, &enclave)?;
         let partial = share.sign(&root);
         tracing::info!(

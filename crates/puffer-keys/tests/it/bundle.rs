@@ -2,7 +2,7 @@
 
 use puffer_keys::KeyError;
 use puffer_keys::bls::SecretKey;
-use puffer_keys::bundle::{DEFAULT_MAX_SUBSETS, RegistrationBundle};
+use puffer_keys::bundle::RegistrationBundle;
 use puffer_keys::deposit;
 use puffer_keys::ecies::{EnclavePublicKey, EnclaveSecretKey};
 use puffer_keys::network::Network;
@@ -35,9 +35,7 @@ fn a_fresh_bundle_verifies_for_every_guardian() {
     assert_eq!(text["pubkey_shares"].as_array().unwrap().len(), 7);
     let bundle = RegistrationBundle::from_json(&json).unwrap();
     for (i, g) in f.guardians.iter().enumerate() {
-        let parsed = bundle
-            .verify(Some((i as u32, g)), DEFAULT_MAX_SUBSETS)
-            .unwrap();
+        let parsed = bundle.verify(Some((i as u32, g))).unwrap();
         assert_eq!(parsed.deposit.pubkey, f.secret.public_key());
         assert_eq!(parsed.withdrawal_address(), [0xab; 20]);
     }
@@ -50,10 +48,7 @@ fn a_fresh_bundle_verifies_for_every_guardian() {
 #[test]
 fn wrong_guardian_secret_is_refused() {
     let f = fixture(3, 2);
-    let err = f
-        .bundle
-        .verify(Some((0, &f.guardians[1])), DEFAULT_MAX_SUBSETS)
-        .unwrap_err();
+    let err = f.bundle.verify(Some((0, &f.guardians[1]))).unwrap_err();
     assert!(
         err.to_string().contains("guardian_enclave_pubkeys"),
         "{err}"
@@ -74,10 +69,7 @@ fn swapped_encrypted_share_is_refused() {
     let foreign =
         RegistrationBundle::create(&other.secret, creds, &Network::hoodi(), &pubs, 2).unwrap();
     f.bundle.encrypted_shares[0] = foreign.encrypted_shares[0].clone();
-    let err = f
-        .bundle
-        .verify(Some((0, &f.guardians[0])), DEFAULT_MAX_SUBSETS)
-        .unwrap_err();
+    let err = f.bundle.verify(Some((0, &f.guardians[0]))).unwrap_err();
     assert!(matches!(err, KeyError::ShareMismatch { index: 0 }), "{err}");
 }
 
@@ -86,7 +78,7 @@ fn pubkey_shares_from_another_split_are_refused() {
     let mut f = fixture(4, 3);
     let other = fixture(4, 3);
     f.bundle.pubkey_shares[2] = other.bundle.pubkey_shares[2].clone();
-    let err = f.bundle.verify(None, DEFAULT_MAX_SUBSETS).unwrap_err();
+    let err = f.bundle.verify(None).unwrap_err();
     assert!(matches!(err, KeyError::InconsistentShares { .. }), "{err}");
 }
 
@@ -96,21 +88,21 @@ fn deposit_checks() {
     let mut b = f.bundle.clone();
     b.deposit_data_root = format!("0x{}", "11".repeat(32));
     assert!(matches!(
-        b.verify(None, 10),
+        b.verify(None),
         Err(KeyError::DepositRootMismatch { .. })
     ));
     let mut b = f.bundle.clone();
     b.network.genesis_fork_version = "0x00000000".into();
-    assert!(matches!(b.verify(None, 10), Err(KeyError::BadSignature(_))));
+    assert!(matches!(b.verify(None), Err(KeyError::BadSignature(_))));
     let mut b = f.bundle;
     b.withdrawal_credentials = format!("0x01{}", "00".repeat(31));
-    assert!(b.verify(None, 10).is_err());
+    assert!(b.verify(None).is_err());
 }
 
 #[test]
 fn a_repeated_enclave_key_is_refused() {
     let mut f = fixture(3, 2);
     f.bundle.guardian_enclave_pubkeys[2] = f.bundle.guardian_enclave_pubkeys[0].clone();
-    let err = f.bundle.verify(None, 10).unwrap_err().to_string();
+    let err = f.bundle.verify(None).unwrap_err().to_string();
     assert!(err.contains("entry 2 repeats"), "{err}");
 }

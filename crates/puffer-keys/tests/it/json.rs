@@ -78,7 +78,7 @@ fn bundle_error(pointer: &str, value: Value) -> String {
     match RegistrationBundle::from_json(&json.to_string()) {
         Err(e) => e.to_string(),
         Ok(b) => b
-            .verify(Some((0, &f.guardians[0])), 100)
+            .verify(Some((0, &f.guardians[0])))
             .unwrap_err()
             .to_string(),
     }

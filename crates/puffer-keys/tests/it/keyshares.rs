@@ -20,7 +20,7 @@ fn five_of_seven_reproduces_the_whole_key_signature() {
     let sk = key(9);
     let shares = keyshare::split(&sk, 5, 7).unwrap();
     let pubkey_shares: Vec<PublicKey> = shares.iter().map(KeyShare::public_share).collect();
-    keyshare::check_pubkey_shares(&sk.public_key(), &pubkey_shares, 5, 1000).unwrap();
+    keyshare::check_pubkey_shares(&sk.public_key(), &pubkey_shares, 5).unwrap();
     let msg = [42u8; 32];
     let partials: Vec<PartialSignature> = pick(&shares, &[6, 2, 0, 4, 5])
         .iter()
@@ -79,20 +79,28 @@ fn duplicate_partials_are_rejected() {
 }
 
 #[test]
-fn inconsistent_pubkey_share_is_found() {
+fn inconsistent_pubkey_share_is_found_wherever_it_is() {
     let sk = key(4);
     let shares = keyshare::split(&sk, 3, 5).unwrap();
-    let mut pubkey_shares: Vec<PublicKey> = shares.iter().map(KeyShare::public_share).collect();
-    pubkey_shares[3] = key(5).public_key();
-    // Exhaustive and sliding-window checks both catch it.
-    for cap in [1000, 1] {
-        let err =
-            keyshare::check_pubkey_shares(&sk.public_key(), &pubkey_shares, 3, cap).unwrap_err();
+    let good: Vec<PublicKey> = shares.iter().map(KeyShare::public_share).collect();
+    keyshare::check_pubkey_shares(&sk.public_key(), &good, 3).unwrap();
+    // A wrong share in the interpolation base or after it, and a wrong validator pubkey, are all caught.
+    for bad in 0..5 {
+        let mut pubkey_shares = good.clone();
+        pubkey_shares[bad] = key(5).public_key();
+        let err = keyshare::check_pubkey_shares(&sk.public_key(), &pubkey_shares, 3).unwrap_err();
         assert!(
-            matches!(err, KeyError::InconsistentShares { ref indices } if indices.contains(&3)),
-            "{err}"
+            matches!(err, KeyError::InconsistentShares { ref indices } if indices.contains(&(bad as u32))),
+            "share {bad}: {err}"
         );
     }
+    let err = keyshare::check_pubkey_shares(&key(6).public_key(), &good, 3).unwrap_err();
+    assert!(matches!(err, KeyError::InconsistentShares { .. }), "{err}");
+    // Shares of another polynomial through the same pubkey mixed in: every t-subset must agree, so it fails.
+    let other = keyshare::split(&sk, 3, 5).unwrap();
+    let mut mixed = good.clone();
+    mixed[4] = other[4].public_share();
+    assert!(keyshare::check_pubkey_shares(&sk.public_key(), &mixed, 3).is_err());
 }
 
 proptest! {
