@@ -6,7 +6,7 @@ ROOT := $(CURDIR)
 export PATH := $(ROOT)/contracts/node_modules/.bin:$(PATH)
 FORGE := cd contracts && forge
 
-.PHONY: help setup demo test check fmt lint test-contracts test-rust contracts contracts-check bench clean
+.PHONY: help setup demo demo-anvil test check fmt lint test-contracts test-rust contracts contracts-check bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s $$'\t'
@@ -14,7 +14,10 @@ help: ## List the targets
 setup: ## Install the pinned EVM toolchain (forge, anvil, cast, solc, OpenZeppelin) from npm
 	@scripts/setup
 
-demo: setup ## Run the demo end to end
+demo: ## The simulator's default scenario: one protocol-year with the real contracts; prints where the report is
+	cargo run --locked -p puffer-cli -- sim --out target/sim
+
+demo-anvil: setup ## The forge-script deployment on a throw-away anvil and a staker walk-through with cast
 	@scripts/demo
 
 test: setup check test-contracts test-rust ## Every check and every test (what CI runs)
