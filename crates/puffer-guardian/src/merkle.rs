@@ -29,11 +29,24 @@ mod tests {
     #[test]
     fn two_leaf_root_is_the_sorted_pair_hash() {
         // As contracts/test/unit/lib/RewardsMerkle.t.sol's `_pair`.
-        let a = claim_leaf(Address::repeat_byte(1), 3, Address::repeat_byte(2), U256::from(1));
-        let b = claim_leaf(Address::repeat_byte(1), 3, Address::repeat_byte(3), U256::from(2));
+        let a = claim_leaf(
+            Address::repeat_byte(1),
+            3,
+            Address::repeat_byte(2),
+            U256::from(1),
+        );
+        let b = claim_leaf(
+            Address::repeat_byte(1),
+            3,
+            Address::repeat_byte(3),
+            U256::from(2),
+        );
         let tree = MerkleTree::new(vec![a, b]);
         let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
-        assert_eq!(tree.root(), alloy::primitives::keccak256([lo.as_slice(), hi.as_slice()].concat()));
+        assert_eq!(
+            tree.root(),
+            alloy::primitives::keccak256([lo.as_slice(), hi.as_slice()].concat())
+        );
         assert_eq!(tree.proof(a), Some(vec![b]));
     }
 }
