@@ -1,6 +1,7 @@
 //! The registration bundle: one JSON file with everything `registerValidatorKey(strategy, data, months)`
 //! needs, and the end-to-end check guardians (and NoOps) run on it.
 
+use rand::{CryptoRng, RngCore};
 use serde::{Deserialize, Serialize};
 
 use crate::bls::{PublicKey, SecretKey};
@@ -78,7 +79,8 @@ pub struct ParsedBundle {
 
 impl RegistrationBundle {
     /// Splits `secret` into keyshares for `guardians`, encrypts each to its guardian, and signs the 32-ETH
-    /// deposit to `withdrawal_credentials` on `network`.
+    /// deposit to `withdrawal_credentials` on `network`. The randomness (keyshare polynomial, ECIES
+    /// ephemeral keys and nonces) comes from the OS generator.
     ///
     /// # Errors
     /// Threshold errors of [`keyshare::check_threshold`] or [`KeyError::Ecies`].
@@ -89,7 +91,35 @@ impl RegistrationBundle {
         guardians: &[EnclavePublicKey],
         threshold: usize,
     ) -> Result<Self> {
-        let shares = keyshare::split(secret, threshold, guardians.len())?;
+        Self::create_with_rng(
+            secret,
+            withdrawal_credentials,
+            network,
+            guardians,
+            threshold,
+            &mut rand::rngs::OsRng,
+        )
+    }
+
+    /// [`create`](Self::create) with all randomness drawn from `rng`: first the keyshare polynomial
+    /// ([`keyshare::split_with_rng`]), then for each guardian in order its ECIES ephemeral key and nonce
+    /// ([`ec::encrypt_share_with_rng`]). The same generator state gives the same bundle, byte for byte.
+    ///
+    /// `rng` must be a cryptographically secure generator seeded from the OS for real keys: whoever can
+    /// reproduce its output can decrypt every keyshare and so recover the validator key. Only tests and
+    /// the simulator pass a seeded generator, on purpose, to make reproducible bundles.
+    ///
+    /// # Errors
+    /// As [`create`](Self::create).
+    pub fn create_with_rng(
+        secret: &SecretKey,
+        withdrawal_credentials: [u8; 32],
+        network: &Network,
+        guardians: &[EnclavePublicKey],
+        threshold: usize,
+        rng: &mut (impl RngCore + CryptoRng),
+    ) -> Result<Self> {
+        let shares = keyshare::split_with_rng(secret, threshold, guardians.len(), rng)?;
         let deposit = DepositData::sign(
             secret,
             withdrawal_credentials,
@@ -99,7 +129,9 @@ impl RegistrationBundle {
         let encrypted = shares
             .iter()
             .zip(guardians)
-            .map(|(share, g)| ec::encrypt_share(share, g).map(|c| hx::encode_prefixed(&c)))
+            .map(|(share, g)| {
+                ec::encrypt_share_with_rng(share, g, rng).map(|c| hx::encode_prefixed(&c))
+            })
             .collect::<Result<Vec<_>>>()?;
         Ok(Self {
             version: BUNDLE_VERSION,

@@ -10,6 +10,7 @@ use std::fmt;
 use blstrs::{G1Affine, G1Projective, G2Affine, G2Projective, Scalar};
 use ff::Field;
 use group::Curve;
+use rand::{CryptoRng, RngCore};
 use zeroize::Zeroizing;
 
 use crate::bls::{PublicKey, SecretKey, Signature};
@@ -147,16 +148,33 @@ impl PartialSignatureJson {
     }
 }
 
-/// Splits `secret` into `shares` shares, any `threshold` of which recover it.
+/// Splits `secret` into `shares` shares, any `threshold` of which recover it. The polynomial's other
+/// coefficients come from the OS generator.
 ///
 /// # Errors
 /// As [`check_threshold`].
 pub fn split(secret: &SecretKey, threshold: usize, shares: usize) -> Result<Vec<KeyShare>> {
+    split_with_rng(secret, threshold, shares, &mut rand::rngs::OsRng)
+}
+
+/// [`split`] with the coefficients `f_1 … f_{t-1}` drawn (in that order) from `rng`.
+///
+/// `rng` must be a cryptographically secure generator seeded from the OS for real keys: whoever can
+/// reproduce its output knows every coefficient but the secret, so a single share then reveals the
+/// secret. Only tests and the simulator pass a seeded generator, on purpose.
+///
+/// # Errors
+/// As [`check_threshold`].
+pub fn split_with_rng(
+    secret: &SecretKey,
+    threshold: usize,
+    shares: usize,
+    rng: &mut (impl RngCore + CryptoRng),
+) -> Result<Vec<KeyShare>> {
     check_threshold(threshold, shares)?;
-    let mut rng = rand::rngs::OsRng;
     let mut coefficients = Vec::with_capacity(threshold);
     coefficients.push(scalar_of(secret));
-    coefficients.extend((1..threshold).map(|_| Scalar::random(&mut rng)));
+    coefficients.extend((1..threshold).map(|_| Scalar::random(&mut *rng)));
     let mut out = Vec::with_capacity(shares);
     for index in 0..shares as u32 {
         // Horner's rule for f(index + 1).

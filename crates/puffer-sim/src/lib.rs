@@ -6,7 +6,8 @@
 //!   process and steps the agents, checking every day that ETH is conserved to the wei ([`engine::Ledger`]);
 //! - [`guardians`]: N guardians run in process through `puffer-guardian` ([`GuardianSet`]): custody,
 //!   provisioning, ejection, spurt reports, all through the daemon's code paths;
-//! - [`keys`]: validator keys and registration bundles made with `puffer-keys`, cached per process;
+//! - [`keys`]: validator keys and registration bundles made with `puffer-keys`, all derived from the seed (the
+//!   same bytes in every process), cached per process;
 //! - [`metered`]: the embedded chain with gas metered per action;
 //! - [`metrics`], [`report`]: daily records, summary, CSV/JSON and the self-contained HTML report;
 //! - [`sweep`]: a grid of schedules, prices and seeds run in parallel and ranked.

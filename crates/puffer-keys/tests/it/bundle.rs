@@ -106,3 +106,38 @@ fn a_repeated_enclave_key_is_refused() {
     let err = f.bundle.verify(None).unwrap_err().to_string();
     assert!(err.contains("entry 2 repeats"), "{err}");
 }
+
+#[test]
+fn a_seeded_bundle_is_reproducible_and_verifies() {
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha20Rng;
+    let secret = SecretKey::from_bytes(&[0x2b; 32], "t").unwrap();
+    let guardians: Vec<EnclaveSecretKey> = (1..=4u8)
+        .map(|b| EnclaveSecretKey::from_bytes(&[b; 32]).unwrap())
+        .collect();
+    let pubs: Vec<EnclavePublicKey> = guardians.iter().map(EnclaveSecretKey::public_key).collect();
+    let creds = deposit::eth1_withdrawal_credentials(&[0xcd; 20]);
+    let make = |seed: u64| {
+        RegistrationBundle::create_with_rng(
+            &secret,
+            creds,
+            &Network::hoodi(),
+            &pubs,
+            3,
+            &mut ChaCha20Rng::seed_from_u64(seed),
+        )
+        .unwrap()
+    };
+    let a = make(11);
+    assert_eq!(a.to_json(), make(11).to_json(), "same seed, same bytes");
+    let c = make(12);
+    assert_eq!(a.pubkey, c.pubkey);
+    assert_eq!(a.deposit_signature, c.deposit_signature);
+    assert_ne!(a.pubkey_shares, c.pubkey_shares, "another polynomial");
+    for (x, y) in a.encrypted_shares.iter().zip(&c.encrypted_shares) {
+        assert_ne!(x, y, "other ephemeral keys and nonces");
+    }
+    for (i, g) in guardians.iter().enumerate() {
+        a.verify(Some((i as u32, g)), DEFAULT_MAX_SUBSETS).unwrap();
+    }
+}

@@ -322,3 +322,22 @@ fn eciespy_interoperates() {
         "we decrypt eciespy's"
     );
 }
+
+#[test]
+fn eciespy_decrypts_seeded_encryption() {
+    use rand::SeedableRng;
+    let guardian = EnclaveSecretKey::from_bytes(&[0x21; 32]).unwrap();
+    let plaintext = b"seeded ECIES, same format as encrypt";
+    let ours = ecies::encrypt_with_rng(
+        &guardian.public_key(),
+        plaintext,
+        &mut rand_chacha::ChaCha20Rng::seed_from_u64(3),
+    )
+    .unwrap();
+    let out = python(
+        ECIESPY,
+        &json!({"secret": hex::encode(*guardian.to_bytes()), "ciphertext": hex::encode(&ours),
+                "pubkey": hex::encode(guardian.public_key().as_bytes()), "plaintext": "00"}),
+    );
+    assert_eq!(out["decrypted"], hex::encode(plaintext));
+}

@@ -146,3 +146,25 @@ proptest! {
         prop_assert!(err.to_string().contains(&text));
     }
 }
+
+#[test]
+fn seeded_split_repeats_depends_on_the_seed_and_still_recovers() {
+    use rand::SeedableRng;
+    use rand_chacha::ChaCha20Rng;
+    let sk = key(4);
+    let publics = |seed: u64| -> Vec<PublicKey> {
+        keyshare::split_with_rng(&sk, 5, 7, &mut ChaCha20Rng::seed_from_u64(seed))
+            .unwrap()
+            .iter()
+            .map(KeyShare::public_share)
+            .collect()
+    };
+    let a = publics(1);
+    assert_eq!(a, publics(1), "same seed, same shares");
+    assert_ne!(a, publics(2), "another seed, another polynomial");
+    keyshare::check_pubkey_shares(&sk.public_key(), &a, 5, 1000).unwrap();
+    assert!(
+        keyshare::split_with_rng(&sk, 3, 6, &mut ChaCha20Rng::seed_from_u64(1)).is_err(),
+        "thresholds are checked as in split"
+    );
+}
