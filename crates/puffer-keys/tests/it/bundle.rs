@@ -138,6 +138,6 @@ fn a_seeded_bundle_is_reproducible_and_verifies() {
         assert_ne!(x, y, "other ephemeral keys and nonces");
     }
     for (i, g) in guardians.iter().enumerate() {
-        a.verify(Some((i as u32, g)), DEFAULT_MAX_SUBSETS).unwrap();
+        a.verify(Some((i as u32, g))).unwrap();
     }
 }
