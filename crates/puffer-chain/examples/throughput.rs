@@ -13,13 +13,9 @@ use std::{
 use puffer_chain::{
     Chain, DeployConfig, Deployer, EmbeddedChain, Governance, GuardianChain, NodeOperator,
     OperatorConfig, RetryPolicy, RpcChain, Staker,
-    alloy::{
-        primitives::{Address, B256, Bytes, U256, keccak256},
-        signers::SignerSync,
-        sol_types::SolValue,
-    },
-    bindings::{DevAttestationVerifier, GuardianModule, IPufferProtocolTypes, PufferProtocol},
-    contract::{call_decode, transact},
+    alloy::primitives::{Address, B256, Bytes, U256},
+    bindings::{IPufferProtocolTypes, PufferProtocol},
+    contract::transact,
     deploy::{NO_RESTAKING, names},
     dev_signer, dev_signers,
     operator::sign_digest_sorted,
@@ -87,29 +83,19 @@ fn measure_operator(chain: &mut dyn Chain, n: u32) -> (f64, f64) {
     let deployment = Deployer::full(DeployConfig::dev(keys[1].address()), operator)
         .deploy(chain, &keys[0])
         .expect("deploy");
-    let gm = deployment.guardian_module().expect("guardian module");
-    let verifier = deployment
+    let _gm = deployment.guardian_module().expect("guardian module");
+    let _verifier = deployment
         .address(names::ATTESTATION_VERIFIER)
         .expect("verifier");
     for (guardian, enclave) in guardians.iter().zip(&enclaves) {
-        let report = Bytes::from_static(b"dev enclave");
-        let digest = call_decode(
+        puffer_chain::operator::register_dev_enclave_key(
             chain,
-            verifier,
-            &DevAttestationVerifier::attestationDigestCall {
-                guardian: guardian.address(),
-                enclaveKey: enclave.address(),
-                evidenceHash: keccak256(&report),
-            },
+            &deployment,
+            attester,
+            guardian,
+            enclave.address(),
         )
-        .expect("attestation digest");
-        let sig = attester.sign_hash_sync(&digest).expect("sign");
-        let evidence = (report, Bytes::from(sig.as_bytes().to_vec())).abi_encode_params();
-        let call = GuardianModule::registerEnclaveKeyCall {
-            enclaveKey: enclave.address(),
-            evidence: evidence.into(),
-        };
-        transact(chain, guardian, gm, &call, U256::ZERO).expect("enclave key");
+        .expect("enclave key");
     }
     Staker::new(keys[3].clone(), &deployment)
         .expect("staker")

@@ -13,7 +13,8 @@ use puffer_keys::bundle::RegistrationBundle;
 use crate::{
     ChainError, Result,
     bindings::{
-        DepositContract, GuardianModule, IPufferProtocolTypes, PufferProtocol, PufferStrategy,
+        DepositContract, DevAttestationVerifier, GuardianModule, IPufferProtocolTypes,
+        PufferProtocol, PufferStrategy,
     },
     chain::{Chain, LogFilter},
     contract::{call_decode, first_event, transact},
@@ -439,21 +440,8 @@ impl GuardianChain {
             self.protocol,
             &PufferProtocol::domainSeparatorCall {},
         )?;
-        let ids: Vec<u8> = validator_ids
-            .iter()
-            .flat_map(|id| id.to_be_bytes::<32>())
-            .collect();
-        let hashes: Vec<u8> = pubkeys.iter().flat_map(|p| keccak256(p).0).collect();
-        let struct_hash = keccak256(
-            (
-                keccak256(PROVISION_BATCH_TYPE),
-                keccak256(ids),
-                keccak256(hashes),
-                deposit_root,
-                U256::from(deadline),
-            )
-                .abi_encode(),
-        );
+        let struct_hash =
+            provision_batch_struct_hash(validator_ids, pubkeys, deposit_root, deadline);
         Ok(keccak256(
             [
                 &[0x19u8, 0x01][..],
@@ -543,6 +531,70 @@ impl GuardianChain {
         transact(chain, sender, self.protocol, &call, U256::ZERO)?;
         Ok(())
     }
+}
+
+/// Registers `enclave` as `guardian`'s enclave key on a **dev** deployment, with evidence vouched for by the dev
+/// attestation verifier's `attester` (SGX/TDX is not verified on dev chains: the verifier trusts that signer).
+///
+/// # Errors
+/// [`ChainError::MissingContract`] without the operator side; `GuardianModule` and verifier errors decoded.
+pub fn register_dev_enclave_key(
+    chain: &mut dyn Chain,
+    deployment: &Deployment,
+    attester: &PrivateKeySigner,
+    guardian: &PrivateKeySigner,
+    enclave: Address,
+) -> Result<()> {
+    let gm = deployment.guardian_module()?;
+    let verifier = deployment.address(crate::deploy::names::ATTESTATION_VERIFIER)?;
+    let report = Bytes::from_static(b"puffer dev enclave");
+    let digest = call_decode(
+        chain,
+        verifier,
+        &DevAttestationVerifier::attestationDigestCall {
+            guardian: guardian.address(),
+            enclaveKey: enclave,
+            evidenceHash: keccak256(&report),
+        },
+    )?;
+    let signature = attester
+        .sign_hash_sync(&digest)
+        .map_err(|e| ChainError::Decode {
+            what: format!("attestation signature by {}", attester.address()),
+            reason: e.to_string(),
+        })?;
+    let evidence = (report, Bytes::from(signature.as_bytes().to_vec())).abi_encode_params();
+    let call = GuardianModule::registerEnclaveKeyCall {
+        enclaveKey: enclave,
+        evidence: evidence.into(),
+    };
+    transact(chain, guardian, gm, &call, U256::ZERO)?;
+    Ok(())
+}
+
+/// The `ProvisionNodes` EIP-712 struct hash (the contract's `_batchDigest` before the domain): what
+/// [`GuardianChain::batch_digest`] and the guardians' offline digests share.
+pub fn provision_batch_struct_hash(
+    validator_ids: &[U256],
+    pubkeys: &[&[u8]],
+    deposit_root: B256,
+    deadline: u64,
+) -> B256 {
+    let ids: Vec<u8> = validator_ids
+        .iter()
+        .flat_map(|id| id.to_be_bytes::<32>())
+        .collect();
+    let hashes: Vec<u8> = pubkeys.iter().flat_map(|p| keccak256(p).0).collect();
+    keccak256(
+        (
+            keccak256(PROVISION_BATCH_TYPE),
+            keccak256(ids),
+            keccak256(hashes),
+            deposit_root,
+            U256::from(deadline),
+        )
+            .abi_encode(),
+    )
 }
 
 /// Signs `digest` with each enclave key and concatenates the 65-byte `r ‖ s ‖ v` signatures sorted by signer

@@ -53,20 +53,11 @@ pub fn provision_batch(
     deposit_root: B256,
     deadline: u64,
 ) -> B256 {
-    let ids: Vec<u8> = validator_ids
-        .iter()
-        .flat_map(|id| id.to_be_bytes::<32>())
-        .collect();
-    let hashes: Vec<u8> = pubkeys.iter().flat_map(|p| keccak256(p).0).collect();
-    let struct_hash = keccak256(
-        (
-            keccak256(PROVISION_BATCH_TYPE),
-            keccak256(ids),
-            keccak256(hashes),
-            deposit_root,
-            U256::from(deadline),
-        )
-            .abi_encode(),
+    let struct_hash = puffer_chain::operator::provision_batch_struct_hash(
+        validator_ids,
+        pubkeys,
+        deposit_root,
+        deadline,
     );
     typed(
         domain_separator("PufferProtocol", chain_id, protocol),

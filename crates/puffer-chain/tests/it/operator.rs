@@ -10,12 +10,12 @@ use puffer_chain::{
     NodeOperator, OperatorConfig, Staker,
     alloy::{
         primitives::{Address, B256, Bytes, U256},
-        signers::{SignerSync, local::PrivateKeySigner},
-        sol_types::{SolEvent, SolValue},
+        signers::local::PrivateKeySigner,
+        sol_types::SolEvent,
     },
     bindings::{
-        DepositContract, DevAttestationVerifier, GuardianModule, IPufferProtocolTypes,
-        ISpurtReporterTypes, PufferPool, PufferProtocol, PufferStrategy,
+        DepositContract, IPufferProtocolTypes, ISpurtReporterTypes, PufferPool, PufferProtocol,
+        PufferStrategy,
     },
     contract::{call_decode, transact},
     deploy::{NO_RESTAKING, names},
@@ -106,33 +106,17 @@ pub(crate) fn run(chain: &mut dyn Chain) -> (Deployment, Outcome) {
         .deploy(chain, deployer)
         .unwrap();
     let protocol = deployment.protocol().unwrap();
-    let gm = deployment.guardian_module().unwrap();
-    let verifier = deployment.address(names::ATTESTATION_VERIFIER).unwrap();
+    let _gm = deployment.guardian_module().unwrap();
+    let _verifier = deployment.address(names::ATTESTATION_VERIFIER).unwrap();
 
     // Enclave keys, vouched for by the dev attestation signer (SGX/TDX not verified on dev chains).
     for (guardian, enclave) in guardians.iter().zip(&enclaves) {
-        let report = Bytes::from_static(b"dev enclave");
-        let digest = call_decode(
+        puffer_chain::operator::register_dev_enclave_key(
             chain,
-            verifier,
-            &DevAttestationVerifier::attestationDigestCall {
-                guardian: guardian.address(),
-                enclaveKey: enclave.address(),
-                evidenceHash: puffer_chain::alloy::primitives::keccak256(&report),
-            },
-        )
-        .unwrap();
-        let sig = attester.sign_hash_sync(&digest).unwrap();
-        let evidence = (report, Bytes::from(sig.as_bytes().to_vec())).abi_encode_params();
-        transact(
-            chain,
+            &deployment,
+            attester,
             guardian,
-            gm,
-            &GuardianModule::registerEnclaveKeyCall {
-                enclaveKey: enclave.address(),
-                evidence: evidence.into(),
-            },
-            U256::ZERO,
+            enclave.address(),
         )
         .unwrap();
     }
@@ -513,31 +497,15 @@ fn batch_provisioning_and_skip() {
     let deployment = Deployer::full(DeployConfig::dev(keys[1].address()), operator)
         .deploy(chain, &keys[0])
         .unwrap();
-    let gm = deployment.guardian_module().unwrap();
-    let verifier = deployment.address(names::ATTESTATION_VERIFIER).unwrap();
+    let _gm = deployment.guardian_module().unwrap();
+    let _verifier = deployment.address(names::ATTESTATION_VERIFIER).unwrap();
     for (guardian, enclave) in guardians.iter().zip(&enclaves) {
-        let report = Bytes::from_static(b"dev enclave");
-        let digest = call_decode(
+        puffer_chain::operator::register_dev_enclave_key(
             chain,
-            verifier,
-            &DevAttestationVerifier::attestationDigestCall {
-                guardian: guardian.address(),
-                enclaveKey: enclave.address(),
-                evidenceHash: puffer_chain::alloy::primitives::keccak256(&report),
-            },
-        )
-        .unwrap();
-        let sig = keys[7].sign_hash_sync(&digest).unwrap();
-        let evidence = (report, Bytes::from(sig.as_bytes().to_vec())).abi_encode_params();
-        transact(
-            chain,
+            &deployment,
+            &keys[7],
             guardian,
-            gm,
-            &GuardianModule::registerEnclaveKeyCall {
-                enclaveKey: enclave.address(),
-                evidence: evidence.into(),
-            },
-            U256::ZERO,
+            enclave.address(),
         )
         .unwrap();
     }

@@ -20,14 +20,11 @@ use indicatif::{ProgressBar, ProgressStyle};
 use puffer_chain::{
     Chain, DeployConfig, Deployer, OperatorConfig, RetryPolicy, RpcChain,
     alloy::{
-        primitives::{Address, Bytes, U256, keccak256},
-        signers::{SignerSync, local::PrivateKeySigner},
-        sol_types::SolValue,
+        primitives::{Address, U256},
+        signers::local::PrivateKeySigner,
     },
-    bindings::{DevAttestationVerifier, GuardianModule},
-    contract::{call_decode, transact},
-    deploy::names,
     dev_signer,
+    operator::register_dev_enclave_key,
 };
 use serde::Serialize;
 
@@ -526,31 +523,14 @@ fn register_enclave_keys(
     guardians: &[PrivateKeySigner],
     enclaves: &[PrivateKeySigner],
 ) -> anyhow::Result<()> {
-    let gm = deployment.guardian_module()?;
-    let verifier = deployment.address(names::ATTESTATION_VERIFIER)?;
     for (guardian, enclave) in guardians.iter().zip(enclaves) {
-        let report = Bytes::from_static(b"puffer devnet enclave");
-        let digest = call_decode(
-            chain,
-            verifier,
-            &DevAttestationVerifier::attestationDigestCall {
-                guardian: guardian.address(),
-                enclaveKey: enclave.address(),
-                evidenceHash: keccak256(&report),
-            },
-        )?;
-        let signature = attester.sign_hash_sync(&digest)?;
-        let evidence = (report, Bytes::from(signature.as_bytes().to_vec())).abi_encode_params();
-        let call = GuardianModule::registerEnclaveKeyCall {
-            enclaveKey: enclave.address(),
-            evidence: evidence.into(),
-        };
-        transact(chain, guardian, gm, &call, U256::ZERO).with_context(|| {
-            format!(
-                "registering the enclave key of guardian {}",
-                guardian.address()
-            )
-        })?;
+        register_dev_enclave_key(chain, deployment, attester, guardian, enclave.address())
+            .with_context(|| {
+                format!(
+                    "registering the enclave key of guardian {}",
+                    guardian.address()
+                )
+            })?;
     }
     Ok(())
 }

@@ -6,12 +6,11 @@ use std::sync::Arc;
 use puffer_chain::{
     DeployConfig, Deployer, Deployment, EmbeddedChain, NodeOperator, OperatorConfig, Staker,
     alloy::{
-        primitives::{Address, B256, Bytes, U256, keccak256},
-        signers::{SignerSync, local::PrivateKeySigner},
-        sol_types::SolValue,
+        primitives::{Address, B256, U256},
+        signers::local::PrivateKeySigner,
     },
-    bindings::{DevAttestationVerifier, GuardianModule, PufferProtocol},
-    contract::{call_decode, transact},
+    bindings::PufferProtocol,
+    contract::call_decode,
     deploy::{NO_RESTAKING, names},
     dev_signer, dev_signers,
 };
@@ -87,31 +86,15 @@ pub(crate) fn deploy(chain: &mut dyn puffer_chain::Chain, actors: &Actors) -> De
     let deployment = Deployer::full(DeployConfig::dev(keys[1].address()), operator)
         .deploy(chain, &keys[0])
         .unwrap();
-    let gm = deployment.guardian_module().unwrap();
-    let verifier = deployment.address(names::ATTESTATION_VERIFIER).unwrap();
+    let _gm = deployment.guardian_module().unwrap();
+    let _verifier = deployment.address(names::ATTESTATION_VERIFIER).unwrap();
     for (guardian, enclave) in actors.operators.iter().zip(&actors.enclaves) {
-        let report = Bytes::from_static(b"dev enclave");
-        let digest = call_decode(
+        puffer_chain::operator::register_dev_enclave_key(
             chain,
-            verifier,
-            &DevAttestationVerifier::attestationDigestCall {
-                guardian: guardian.address(),
-                enclaveKey: enclave.address(),
-                evidenceHash: keccak256(&report),
-            },
-        )
-        .unwrap();
-        let sig = attester.sign_hash_sync(&digest).unwrap();
-        let evidence = (report, Bytes::from(sig.as_bytes().to_vec())).abi_encode_params();
-        transact(
-            chain,
+            &deployment,
+            attester,
             guardian,
-            gm,
-            &GuardianModule::registerEnclaveKeyCall {
-                enclaveKey: enclave.address(),
-                evidence: evidence.into(),
-            },
-            U256::ZERO,
+            enclave.address(),
         )
         .unwrap();
     }

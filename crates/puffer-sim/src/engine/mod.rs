@@ -18,9 +18,9 @@
 use std::collections::BTreeMap;
 
 use alloy::{
-    primitives::{Address, B256, Bytes, U256, keccak256},
-    signers::{SignerSync, local::PrivateKeySigner},
-    sol_types::{SolCall, SolConstructor, SolValue},
+    primitives::{Address, B256, U256},
+    signers::local::PrivateKeySigner,
+    sol_types::{SolCall, SolConstructor},
 };
 use puffer_beacon::{
     SimConfig, SimNode,
@@ -30,14 +30,11 @@ use puffer_beacon::{
 use puffer_chain::{
     Chain, ChainError, DeployConfig, Deployer, Deployment, EmbeddedChain, Governance, NodeOperator,
     Operation, OperatorConfig, Staker,
-    bindings::{
-        DevAttestationVerifier, GuardianModule, IPufferProtocolTypes, PufferProtocol,
-        PufferStrategy, SpurtReporter,
-    },
-    contract::{call_decode, transact},
-    deploy::{NO_RESTAKING, names},
+    bindings::{IPufferProtocolTypes, PufferProtocol, PufferStrategy, SpurtReporter},
+    contract::call_decode,
+    deploy::NO_RESTAKING,
     dev_signer,
-    operator::strategy_name,
+    operator::{register_dev_enclave_key, strategy_name},
 };
 use puffer_keys::{
     ecies::{EnclavePublicKey, EnclaveSecretKey},
@@ -339,44 +336,13 @@ impl Simulation {
         let protocol = deployment.protocol().map_err(chain_err(0, "deployment"))?;
 
         // Enclave keys, vouched for by the dev attestation signer (SGX/TDX is not verified on dev chains).
-        let gm = deployment
-            .guardian_module()
-            .map_err(chain_err(0, "deployment"))?;
-        let verifier = deployment
-            .address(names::ATTESTATION_VERIFIER)
-            .map_err(chain_err(0, "deployment"))?;
         for (guardian, enclave) in guardians.iter().zip(&enclaves) {
-            let report = Bytes::from_static(b"puffer-sim enclave");
-            let digest = call_decode(
+            register_dev_enclave_key(
                 &mut chain,
-                verifier,
-                &DevAttestationVerifier::attestationDigestCall {
-                    guardian: guardian.address(),
-                    enclaveKey: enclave.address(),
-                    evidenceHash: keccak256(&report),
-                },
-            )
-            .map_err(chain_err(0, "attestation digest"))?;
-            let sig = attester
-                .sign_hash_sync(&digest)
-                .map_err(|e| SimError::Chain {
-                    day: 0,
-                    action: "attestation signature".into(),
-                    source: ChainError::Decode {
-                        what: "attestation signature".into(),
-                        reason: e.to_string(),
-                    },
-                })?;
-            let evidence = (report, Bytes::from(sig.as_bytes().to_vec())).abi_encode_params();
-            transact(
-                &mut chain,
+                &deployment,
+                &attester,
                 guardian,
-                gm,
-                &GuardianModule::registerEnclaveKeyCall {
-                    enclaveKey: enclave.address(),
-                    evidence: evidence.into(),
-                },
-                U256::ZERO,
+                enclave.address(),
             )
             .map_err(chain_err(0, "registering an enclave key"))?;
         }
