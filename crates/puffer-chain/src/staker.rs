@@ -110,10 +110,25 @@ impl Staker {
         receiver: Address,
         slippage_bps: u16,
     ) -> Result<U256> {
-        let quote = self.quote_redeem(chain, shares)?;
-        let min = quote * U256::from(10_000u32 - u32::from(slippage_bps.min(10_000)))
-            / U256::from(10_000u32);
+        let min = self.min_assets_with_slippage(chain, shares, slippage_bps)?;
         self.redeem(chain, shares, receiver, min)
+    }
+
+    /// The least ETH to accept for `shares`: the current quote less `slippage_bps` (at most 100%), rounded down.
+    ///
+    /// # Errors
+    /// Transport errors.
+    pub fn min_assets_with_slippage(
+        &self,
+        chain: &mut dyn Chain,
+        shares: U256,
+        slippage_bps: u16,
+    ) -> Result<U256> {
+        let quote = self.quote_redeem(chain, shares)?;
+        Ok(
+            quote * U256::from(10_000u32 - u32::from(slippage_bps.min(10_000)))
+                / U256::from(10_000u32),
+        )
     }
 
     /// Signs a redemption of `shares` to `receiver` (at least `min_assets`, valid until `deadline`) with the

@@ -171,11 +171,6 @@ impl Output {
         Self { json, colour }
     }
 
-    /// Whether JSON was asked for.
-    pub(crate) fn json(&self) -> bool {
-        self.json
-    }
-
     /// Prints `value` as JSON, or `text` (one or more lines).
     pub(crate) fn emit<T: Serialize>(
         &self,
@@ -188,6 +183,15 @@ impl Output {
             println!("{}", text());
         }
         Ok(())
+    }
+
+    /// `bar`, or a hidden bar when printing JSON or when standard error is not a terminal.
+    pub(crate) fn progress(&self, bar: indicatif::ProgressBar) -> indicatif::ProgressBar {
+        if self.json || !std::io::stderr().is_terminal() {
+            indicatif::ProgressBar::hidden()
+        } else {
+            bar
+        }
     }
 
     /// `text` in bold green on a terminal.

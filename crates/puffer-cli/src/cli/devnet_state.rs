@@ -74,14 +74,11 @@ impl DevnetState {
         Ok(Some(state))
     }
 
-    /// Writes the state atomically (temporary file, then rename).
+    /// Writes the state atomically (`puffer_keys::fs::write_atomic`: temporary file, flush, rename).
     pub(crate) fn save(&self, dir: &Path) -> anyhow::Result<()> {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        let path = Self::path(dir);
-        let tmp = path.with_extension("json.tmp");
-        std::fs::write(&tmp, serde_json::to_string_pretty(self)?)
-            .with_context(|| format!("writing {}", tmp.display()))?;
-        std::fs::rename(&tmp, &path).with_context(|| format!("writing {}", path.display()))?;
+        let json = serde_json::to_string_pretty(self)?;
+        puffer_keys::fs::write_atomic(&Self::path(dir), json.as_bytes())?;
         Ok(())
     }
 }

@@ -2,7 +2,8 @@
 
 use std::time::Duration;
 
-fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+/// A single-threaded tokio runtime for one blocking call into async code (HTTP, the Beacon API client).
+pub(crate) fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?)

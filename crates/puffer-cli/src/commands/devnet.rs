@@ -247,15 +247,15 @@ fn wait_until(
 }
 
 fn progress(out: Output) -> ProgressBar {
-    if out.json() || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::new_spinner();
-    bar.set_style(
-        ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
-            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    let bar = out.progress(
+        ProgressBar::new_spinner().with_style(
+            ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        ),
     );
-    bar.enable_steady_tick(Duration::from_millis(100));
+    if !bar.is_hidden() {
+        bar.enable_steady_tick(Duration::from_millis(100));
+    }
     bar
 }
 

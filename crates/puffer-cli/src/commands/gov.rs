@@ -632,10 +632,8 @@ fn store_operations(path: &std::path::Path, ops: &[SavedOperation]) -> anyhow::R
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, serde_json::to_string_pretty(ops)?)
-        .with_context(|| format!("writing {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))
+    puffer_keys::fs::write_atomic(path, serde_json::to_string_pretty(ops)?.as_bytes())?;
+    Ok(())
 }
 
 fn save_operation(

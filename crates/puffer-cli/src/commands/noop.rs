@@ -32,6 +32,7 @@ use serde::Serialize;
 use crate::cli::{
     amount::format_eth,
     context::{ChainArgs, Context, KeyArgs, Role},
+    http::runtime,
 };
 
 use super::{
@@ -186,12 +187,6 @@ struct ValidatorRow {
     status: &'static str,
     months: u64,
     bond_shares: String,
-}
-
-fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    Ok(tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?)
 }
 
 fn beacon_url(ctx: &Context, given: Option<String>) -> anyhow::Result<String> {
@@ -635,14 +630,12 @@ fn register(ctx: &mut Context, reg: RegisterArgs) -> anyhow::Result<()> {
         )?;
         let (mnemonic, first) = keys_dir_state(&reg.keys_dir)?;
         let seed = mnemonic.to_seed("");
-        let bar = if out.json() || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-            ProgressBar::hidden()
-        } else {
+        let bar = out.progress(
             ProgressBar::new(u64::from(reg.count)).with_style(
                 ProgressStyle::with_template("generating keys {bar:30} {pos}/{len} [{elapsed}]")
                     .unwrap_or_else(|_| ProgressStyle::default_bar()),
-            )
-        };
+            ),
+        );
         for index in first..first + reg.count {
             let secret: SecretKey = validator_signing_key(seed.as_slice(), index)?;
             let store = Keystore::encrypt(

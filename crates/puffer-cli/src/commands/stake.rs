@@ -179,8 +179,7 @@ pub(crate) fn run(args: StakeArgs) -> anyhow::Result<()> {
             let min = match min_eth {
                 Some(text) => parse_eth(&text)?,
                 None => {
-                    let quote = staker.quote_redeem(&mut ctx.chain, shares)?;
-                    quote * U256::from(10_000 - u32::from(max_slippage_bps)) / U256::from(10_000u32)
+                    staker.min_assets_with_slippage(&mut ctx.chain, shares, max_slippage_bps)?
                 }
             };
             let receiver = to.unwrap_or(staker.address());
