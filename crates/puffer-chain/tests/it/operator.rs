@@ -32,7 +32,7 @@ use puffer_keys::{
 
 use crate::{
     anvil::Anvil,
-    scenario::{eth, normalise},
+    scenario::{deployment_events, eth},
 };
 
 /// Everything compared between the backends.
@@ -241,17 +241,7 @@ pub(crate) fn run(chain: &mut dyn Chain) -> (Deployment, Outcome) {
     expected_credentials.sort();
     assert_eq!(deposited_credentials, expected_credentials);
 
-    let addresses: Vec<Address> = deployment.contracts.values().copied().collect();
-    let events = chain
-        .logs(&LogFilter {
-            addresses,
-            from_block: deployment.deploy_block,
-            ..LogFilter::default()
-        })
-        .unwrap()
-        .iter()
-        .map(|log| normalise(log.address(), log.topics(), log.data()))
-        .collect();
+    let events = deployment_events(chain, &deployment);
     let outcome = Outcome {
         contracts: deployment.contracts.clone().into_iter().collect(),
         ids,

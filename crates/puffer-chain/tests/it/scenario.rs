@@ -49,6 +49,24 @@ pub(crate) fn normalise(
     (address, topics.to_vec(), data.into())
 }
 
+/// Every log of the deployment's contracts since it was deployed, in order, normalised for comparison.
+pub(crate) fn deployment_events(
+    chain: &mut dyn Chain,
+    deployment: &Deployment,
+) -> Vec<(Address, Vec<B256>, Bytes)> {
+    let addresses: Vec<Address> = deployment.contracts.values().copied().collect();
+    chain
+        .logs(&LogFilter {
+            addresses,
+            from_block: deployment.deploy_block,
+            ..LogFilter::default()
+        })
+        .unwrap()
+        .iter()
+        .map(|log| normalise(log.address(), log.topics(), log.data()))
+        .collect()
+}
+
 /// Deploys, deposits from three stakers, moves liquidity through the timelock, redeems directly and by signature.
 pub(crate) fn run(chain: &mut dyn Chain) -> (Deployment, Outcome) {
     let keys = dev_signers(6);
@@ -92,17 +110,7 @@ pub(crate) fn run(chain: &mut dyn Chain) -> (Deployment, Outcome) {
 
     let pool = deployment.pool().unwrap();
     let wp = deployment.withdrawal_pool().unwrap();
-    let addresses: Vec<Address> = deployment.contracts.values().copied().collect();
-    let events = chain
-        .logs(&LogFilter {
-            addresses,
-            from_block: deployment.deploy_block,
-            ..LogFilter::default()
-        })
-        .unwrap()
-        .iter()
-        .map(|log| normalise(log.address(), log.topics(), log.data()))
-        .collect();
+    let events = deployment_events(chain, &deployment);
     let outcome = Outcome {
         contracts: deployment
             .contracts
