@@ -43,7 +43,7 @@ import {WithdrawalPool} from "../src/WithdrawalPool.sol";
 ///    setWithdrawalPoolShare, setSpurtLength, moveLiquidity, unpauseDeposits -> DAO; pauseDeposits -> PAUSER
 ///  - WithdrawalPool: setWithdrawalFee, unpauseWithdrawals -> DAO; pauseWithdrawals -> PAUSER
 ///  - PufferProtocol: createStrategy, setStrategyWeights, setNoOpAllowed, setCommitmentPrice, setFees,
-///    setRegistrationLimits, unpauseRegistrations -> DAO; pauseRegistrations -> PAUSER; everything else public
+///    setRegistrationLimits, unpauseRegistrations, markStrategySlashed -> DAO; pauseRegistrations -> PAUSER; everything else public
 ///    (guardian authority is checked by signatures, NoOp authority by ownership)
 ///  - PufferProtocol: exitValidator, setBurstShare, activateValidator -> REPORTER
 ///  - SpurtReporter: setMaxRateChangeBps, setBurstThresholdBps -> DAO; postSpurtReport, processExits, processActivations public
@@ -175,7 +175,7 @@ abstract contract DeployPuffer {
         am.grantRole(Roles.ROLE_PROTOCOL, address(d.protocol), 0);
 
         address protocol = address(d.protocol);
-        bytes4[] memory protocolDao = new bytes4[](7);
+        bytes4[] memory protocolDao = new bytes4[](8);
         protocolDao[0] = PufferProtocol.createStrategy.selector;
         protocolDao[1] = PufferProtocol.setStrategyWeights.selector;
         protocolDao[2] = PufferProtocol.setNoOpAllowed.selector;
@@ -183,6 +183,7 @@ abstract contract DeployPuffer {
         protocolDao[4] = PufferProtocol.setFees.selector;
         protocolDao[5] = PufferProtocol.setRegistrationLimits.selector;
         protocolDao[6] = PufferProtocol.unpauseRegistrations.selector;
+        protocolDao[7] = PufferProtocol.markStrategySlashed.selector;
         am.setTargetFunctionRole(protocol, protocolDao, Roles.ROLE_DAO);
         _single(am, protocol, PufferProtocol.pauseRegistrations.selector, Roles.ROLE_PAUSER);
 

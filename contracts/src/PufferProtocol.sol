@@ -121,6 +121,7 @@ contract PufferProtocol is IPufferProtocol, AccessManaged {
         IPufferStrategy strategy;
         bool restaking;
         uint16 commissionBps;
+        bool slashed;
     }
 
     /// @dev One slot: strategy count, weights (8 x uint8) and smooth-WRR credits (8 x int20). Credits stay within
@@ -250,6 +251,7 @@ contract PufferProtocol is IPufferProtocol, AccessManaged {
     {
         uint256 index = _strategyIndex(strategy_);
         StrategyRecord memory record = _strategies[index];
+        if (record.slashed) revert ProtocolStrategySlashed(strategy_);
         if (record.restaking && !_allowedNoOps[index][msg.sender]) {
             revert ProtocolNoOpNotAllowed(strategy_, msg.sender);
         }
@@ -483,6 +485,14 @@ contract PufferProtocol is IPufferProtocol, AccessManaged {
     }
 
     /// @inheritdoc IPufferProtocol
+    function markStrategySlashed(bytes32 name) external restricted {
+        uint256 index = _strategyIndex(name);
+        if (_strategies[index].slashed) revert ProtocolStrategySlashed(name);
+        _strategies[index].slashed = true;
+        emit StrategySlashed(name);
+    }
+
+    /// @inheritdoc IPufferProtocol
     function setCommitmentPrice(uint256 months, uint256 priceWei) external restricted {
         _setPrice(months, priceWei);
     }
@@ -591,7 +601,8 @@ contract PufferProtocol is IPufferProtocol, AccessManaged {
             withdrawalCredentials: _withdrawalCredentials[index],
             queueHead: q.head,
             queueTail: q.tail,
-            pending: q.pending
+            pending: q.pending,
+            slashed: r.slashed
         });
     }
 
@@ -930,7 +941,8 @@ contract PufferProtocol is IPufferProtocol, AccessManaged {
         _strategies[index] = StrategyRecord({
             strategy: IPufferStrategy(strategyAddress),
             restaking: restaking,
-            commissionBps: uint16(commissionBps)
+            commissionBps: uint16(commissionBps),
+            slashed: false
         });
         _withdrawalCredentials[index] = credentials;
         _strategyNames[index] = name;

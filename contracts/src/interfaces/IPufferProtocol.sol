@@ -88,6 +88,8 @@ interface IPufferProtocolTypes {
         uint256 queueHead;
         uint256 queueTail;
         uint256 pending;
+        /// @notice Marked slashed by the DAO: registrations refused, the guardians eject its validators.
+        bool slashed;
     }
 }
 
@@ -105,6 +107,8 @@ interface IPufferProtocolErrors is IPufferProtocolTypes {
     error ProtocolNoOpNotAllowed(bytes32 strategy, address noOp);
     /// @dev Thrown when changing the allowlist of NO_RESTAKING (it is open to everyone).
     error ProtocolStrategyPermissionless(bytes32 name);
+    /// @dev Thrown when registering in (or marking again) a strategy marked slashed.
+    error ProtocolStrategySlashed(bytes32 name);
     /// @dev Thrown when a registration or provisioning field has the wrong length.
     error ProtocolInvalidLength(bytes32 field, uint256 length, uint256 expected);
     /// @dev Thrown when the pubkey was registered before (any status).
@@ -169,6 +173,8 @@ interface IPufferProtocolEvents is IPufferProtocolTypes {
     event NoOpAllowedSet(bytes32 indexed strategy, address indexed noOp, bool allowed);
     /// @notice Emitted when the schedule changes; credits restart from zero.
     event StrategyWeightsSet(bytes32[] names, uint256[] weights);
+    /// @notice Emitted when the DAO marks a strategy slashed (an AVS slashed its restaked validators).
+    event StrategySlashed(bytes32 indexed name);
     /// @notice Emitted for every registration with the full data the guardians need: `registration` is the call's
     /// ABI-encoded arguments `(bytes32 strategy, ValidatorData data, uint256 months)`, logged as received (no
     /// re-encoding: cheaper in gas and code).
@@ -302,6 +308,12 @@ interface IPufferProtocol is IPufferProtocolErrors, IPufferProtocolEvents {
 
     /// @notice Allows or disallows a NoOp in a restaking strategy (DAO).
     function setNoOpAllowed(bytes32 strategy, address noOp, bool allowed) external;
+
+    /// @notice Marks a strategy slashed after an AVS slashed its validators (DAO, one-way): registrations in it
+    /// are refused from now on and the guardians eject its active validators (exit reason AVS_SLASHING). Its
+    /// schedule weight is the DAO's to set to zero so its pending validators are not provisioned.
+    /// @param name The strategy.
+    function markStrategySlashed(bytes32 name) external;
 
     /// @notice Sets the price of `months` of commitment, in [1 ETH, 2 ETH), or 0 to remove it (DAO).
     function setCommitmentPrice(uint256 months, uint256 priceWei) external;

@@ -734,6 +734,7 @@ impl DeployStep for OperatorRolesStep {
                     PufferProtocol::setFeesCall::SELECTOR,
                     PufferProtocol::setRegistrationLimitsCall::SELECTOR,
                     PufferProtocol::unpauseRegistrationsCall::SELECTOR,
+                    PufferProtocol::markStrategySlashedCall::SELECTOR,
                 ],
                 roles::DAO,
             ),

@@ -108,6 +108,41 @@ contract PufferProtocolRegistrationTest is OperatorFixture, IPufferProtocolEvent
         assertEq(protocol.strategy(EIGENDA).queueTail, 0);
     }
 
+    function test_markStrategySlashed_refusesRegistrationsAndShowsInView() public {
+        uint256 before = _register(noOp, NR);
+        assertFalse(protocol.strategy(NR).slashed);
+        vm.expectEmit(true, false, false, false, address(protocol));
+        emit StrategySlashed(NR);
+        vm.prank(dao);
+        protocol.markStrategySlashed(NR);
+        assertTrue(protocol.strategy(NR).slashed);
+        assertFalse(protocol.strategy(EIGENDA).slashed);
+        // Existing validators are untouched; new registrations are refused.
+        assertEq(uint8(protocol.validator(before).status), uint8(ValidatorStatus.PENDING));
+        ValidatorData memory data = _validatorData(NR, 2);
+        vm.prank(noOp);
+        vm.expectRevert(abi.encodeWithSelector(IPufferProtocolErrors.ProtocolStrategySlashed.selector, NR));
+        protocol.registerValidatorKey{value: PRICE_12 + 1 ether}(NR, data, 12);
+        // One-way: marking again is refused.
+        vm.prank(dao);
+        vm.expectRevert(abi.encodeWithSelector(IPufferProtocolErrors.ProtocolStrategySlashed.selector, NR));
+        protocol.markStrategySlashed(NR);
+    }
+
+    function test_markStrategySlashed_revertWhen_notDao() public {
+        vm.prank(pauser);
+        vm.expectRevert(abi.encodeWithSelector(IAccessManaged.AccessManagedUnauthorized.selector, pauser));
+        protocol.markStrategySlashed(NR);
+        vm.prank(noOp);
+        vm.expectRevert(abi.encodeWithSelector(IAccessManaged.AccessManagedUnauthorized.selector, noOp));
+        protocol.markStrategySlashed(NR);
+        vm.prank(dao);
+        vm.expectRevert(
+            abi.encodeWithSelector(IPufferProtocolErrors.ProtocolUnknownStrategy.selector, bytes32("NOPE"))
+        );
+        protocol.markStrategySlashed("NOPE");
+    }
+
     function test_registerValidatorKey_revertWhen_pubkeyLength() public {
         ValidatorData memory data = _validatorData(NR, 1);
         data.pubkey = new bytes(47);

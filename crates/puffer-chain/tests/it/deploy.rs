@@ -370,6 +370,11 @@ fn operator_roles_match_the_forge_script() {
         ),
         (
             protocol,
+            PufferProtocol::markStrategySlashedCall::SELECTOR,
+            roles::DAO,
+        ),
+        (
+            protocol,
             PufferProtocol::pauseRegistrationsCall::SELECTOR,
             roles::PAUSER,
         ),
