@@ -60,6 +60,8 @@ pub struct Log {
     pub inner: PrimitiveLog,
     /// Block the log was included in.
     pub block_number: u64,
+    /// That block's timestamp, unix seconds.
+    pub block_timestamp: u64,
     /// Hash of the transaction that emitted it.
     pub tx_hash: B256,
 }

@@ -250,6 +250,7 @@ impl Chain for EmbeddedChain {
                     .map(|inner| Log {
                         inner,
                         block_number: number,
+                        block_timestamp: timestamp,
                         tx_hash,
                     })
                     .collect();

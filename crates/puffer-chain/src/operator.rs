@@ -285,10 +285,36 @@ impl GuardianChain {
         from: u64,
         to: Option<u64>,
     ) -> Result<Vec<Registration>> {
+        self.registrations_matching(chain, from, to, None)
+    }
+
+    /// The registrations of one NoOp from block `from` on (filtered by the event's indexed owner).
+    ///
+    /// # Errors
+    /// Transport errors; [`ChainError::Decode`] for an event that does not decode.
+    pub fn registrations_of(
+        &self,
+        chain: &mut dyn Chain,
+        owner: Address,
+        from: u64,
+    ) -> Result<Vec<Registration>> {
+        self.registrations_matching(chain, from, None, Some(owner))
+    }
+
+    fn registrations_matching(
+        &self,
+        chain: &mut dyn Chain,
+        from: u64,
+        to: Option<u64>,
+        owner: Option<Address>,
+    ) -> Result<Vec<Registration>> {
         let mut filter = LogFilter::address(self.protocol, from);
-        filter.topics = vec![Some(vec![
-            PufferProtocol::ValidatorKeyRegistered::SIGNATURE_HASH,
-        ])];
+        filter.topics = vec![
+            Some(vec![PufferProtocol::ValidatorKeyRegistered::SIGNATURE_HASH]),
+            None,
+            None,
+            owner.map(|o| vec![o.into_word()]),
+        ];
         filter.to_block = to;
         let logs = chain.logs(&filter)?;
         logs.iter()

@@ -8,7 +8,11 @@
 //! estimate error lacks it); one that reverts after inclusion is replayed with `eth_call` to recover its reason. Transport failures (connection refused, timeouts, HTTP 5xx and rate
 //! limits) are retried with exponential backoff; node answers (reverts, bad nonces) are not.
 
-use std::{collections::HashMap, future::Future, time::Duration};
+use std::{
+    collections::{BTreeMap, HashMap},
+    future::Future,
+    time::Duration,
+};
 
 use alloy::{
     consensus::TxEnvelope,
@@ -84,6 +88,20 @@ fn is_transient(err: &TransportError) -> bool {
 }
 
 impl RpcChain {
+
+    /// The timestamp of block `at`.
+    fn block_timestamp(&mut self, at: BlockNumberOrTag) -> Result<u64> {
+        let block = self.rpc("eth_getBlockByNumber", |p| async move {
+            p.get_block_by_number(at).await
+        })?;
+        block
+            .map(|b| b.header.timestamp)
+            .ok_or_else(|| ChainError::Rpc {
+                url: self.url.clone(),
+                method: "eth_getBlockByNumber",
+                reason: format!("the node has no block {at}"),
+            })
+    }
     /// Connects to the node at `url` (e.g. `http://127.0.0.1:8545`) and reads its chain id and client version.
     ///
     /// # Errors
@@ -418,9 +436,19 @@ impl Chain for RpcChain {
                 .inner
                 .logs()
                 .iter()
-                .map(|log| Log {
-                    inner: log.inner.clone(),
-                    block_number: log.block_number.unwrap_or(block_number),
+                .map(|log| (log.clone(), log.block_number.unwrap_or(block_number)))
+                .collect::<Vec<_>>();
+            let block_timestamp = match logs.iter().find_map(|(l, _)| l.block_timestamp) {
+                Some(t) => t,
+                None if logs.is_empty() => 0,
+                None => self.block_timestamp(BlockNumberOrTag::Number(block_number))?,
+            };
+            let logs = logs
+                .into_iter()
+                .map(|(log, number)| Log {
+                    inner: log.inner,
+                    block_number: number,
+                    block_timestamp: log.block_timestamp.unwrap_or(block_timestamp),
                     tx_hash,
                 })
                 .collect();
@@ -472,14 +500,27 @@ impl Chain for RpcChain {
             let q = query.clone();
             async move { p.get_logs(&q).await }
         })?;
-        Ok(logs
-            .into_iter()
-            .map(|log| Log {
-                block_number: log.block_number.unwrap_or_default(),
+        // Nodes that leave `blockTimestamp` out of logs (it is optional in the spec): one header read per block.
+        let mut timestamps: BTreeMap<u64, u64> = BTreeMap::new();
+        let mut out = Vec::with_capacity(logs.len());
+        for log in logs {
+            let block_number = log.block_number.unwrap_or_default();
+            let block_timestamp = match (log.block_timestamp, timestamps.get(&block_number)) {
+                (Some(t), _) | (None, Some(&t)) => t,
+                (None, None) => {
+                    let t = self.block_timestamp(BlockNumberOrTag::Number(block_number))?;
+                    timestamps.insert(block_number, t);
+                    t
+                }
+            };
+            out.push(Log {
+                block_number,
+                block_timestamp,
                 tx_hash: log.transaction_hash.unwrap_or_default(),
                 inner: log.inner,
-            })
-            .collect())
+            });
+        }
+        Ok(out)
     }
 
     fn balance(&mut self, address: Address) -> Result<U256> {
@@ -504,16 +545,7 @@ impl Chain for RpcChain {
     }
 
     fn timestamp(&mut self) -> Result<u64> {
-        let block = self.rpc("eth_getBlockByNumber", |p| async move {
-            p.get_block_by_number(BlockNumberOrTag::Latest).await
-        })?;
-        block
-            .map(|b| b.header.timestamp)
-            .ok_or_else(|| ChainError::Rpc {
-                url: self.url.clone(),
-                method: "eth_getBlockByNumber",
-                reason: "the node has no latest block".to_owned(),
-            })
+        self.block_timestamp(BlockNumberOrTag::Latest)
     }
 
     fn advance_time(&mut self, secs: u64) -> Result<()> {
