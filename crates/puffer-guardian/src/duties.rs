@@ -399,6 +399,28 @@ impl Guardian {
         )
     }
 
+    /// Records trees checked against the posted report's roots ([`report::verify_trees`]): what
+    /// `/rewards/{spurt}` serves.
+    ///
+    /// # Errors
+    /// Store errors.
+    pub fn record_published(&self, trees: &SpurtTrees) -> Result<()> {
+        put_json(
+            &*self.store,
+            Table::Reports,
+            &format!("{:020}/published", trees.spurt),
+            trees,
+        )
+    }
+
+    /// The trees of a posted spurt, checked against the chain's roots (`None` until checked).
+    ///
+    /// # Errors
+    /// Store errors.
+    pub fn published_trees(&self, spurt: u64) -> Result<Option<SpurtTrees>> {
+        get_json(&*self.store, Table::Reports, &format!("{spurt:020}/published"))
+    }
+
     /// The trees and proofs of a spurt this guardian computed.
     ///
     /// # Errors

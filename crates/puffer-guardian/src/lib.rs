@@ -35,6 +35,7 @@ pub mod ejection;
 pub mod enclave;
 mod error;
 pub mod merkle;
+pub mod observe;
 pub mod quorum;
 pub mod report;
 pub mod store;

@@ -399,3 +399,116 @@ mod tests {
         );
     }
 }
+
+/// The roots a posted report put on chain (`SpurtRoots` and each strategy's `claimsRoot(spurt)`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostedRoots {
+    /// Per strategy in report order: its contract and claims root.
+    pub claims: Vec<(Address, B256)>,
+    /// The exits root.
+    pub exits_root: B256,
+    /// The activations root.
+    pub activations_root: B256,
+}
+
+/// Checks that `trees` are the posted report's: every root equals the chain's, and every leaf, recomputed from
+/// its fields, is proven against its root. Only trees that pass are served to NoOps (a guardian whose own build
+/// lost the quorum, or that missed the report, takes a peer's after this check).
+///
+/// # Errors
+/// What does not match, naming the strategy, validator or NoOp.
+pub fn verify_trees(trees: &SpurtTrees, roots: &PostedRoots) -> Result<(), String> {
+    let spurt = trees.spurt;
+    if trees.strategies.len() != roots.claims.len() {
+        return Err(format!(
+            "{} strategies in the trees, {} on chain",
+            trees.strategies.len(),
+            roots.claims.len()
+        ));
+    }
+    for (s, (address, root)) in trees.strategies.iter().zip(&roots.claims) {
+        if s.strategy != *address || s.claims_root != *root {
+            return Err(format!(
+                "strategy {address}: claims root {} on chain, {} in the trees",
+                root, s.claims_root
+            ));
+        }
+        for c in &s.claims {
+            let leaf = merkle::claim_leaf(s.strategy, spurt, c.node, c.amount_wei);
+            if leaf != c.leaf || !MerkleTree::verify(*root, leaf, &c.proof) {
+                return Err(format!("claim of {} in {address} is not proven", c.node));
+            }
+        }
+    }
+    if trees.exits_root != roots.exits_root {
+        return Err(format!(
+            "exits root {} on chain, {} in the trees",
+            roots.exits_root, trees.exits_root
+        ));
+    }
+    for e in &trees.exits {
+        let leaf = merkle::exit_leaf(spurt, e.validator_id, e.returned_wei, e.reason);
+        if !MerkleTree::verify(roots.exits_root, leaf, &e.proof) {
+            return Err(format!("exit of validator {} is not proven", e.validator_id));
+        }
+    }
+    if trees.activations_root != roots.activations_root {
+        return Err(format!(
+            "activations root {} on chain, {} in the trees",
+            roots.activations_root, trees.activations_root
+        ));
+    }
+    for a in &trees.activations {
+        let leaf = merkle::activation_leaf(spurt, a.validator_id);
+        if !MerkleTree::verify(roots.activations_root, leaf, &a.proof) {
+            return Err(format!(
+                "activation of validator {} is not proven",
+                a.validator_id
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Processes a posted spurt's activations, then its exits, in chunks of
+/// [`MAX_EXITS_PER_CHUNK`](puffer_chain::report::MAX_EXITS_PER_CHUNK) (permissionless calls, sent by `sender`):
+/// one result per chunk, every chunk tried (a chunk another guardian processed first reverts; the others still
+/// go through).
+pub fn process_trees(
+    chain: &mut dyn puffer_chain::Chain,
+    reports: &puffer_chain::SpurtReports,
+    sender: &alloy::signers::local::PrivateKeySigner,
+    trees: &SpurtTrees,
+) -> Vec<Result<puffer_chain::Receipt, puffer_chain::ChainError>> {
+    let spurt = trees.spurt;
+    let mut results = Vec::new();
+    for chunk in trees
+        .activations
+        .chunks(puffer_chain::report::MAX_EXITS_PER_CHUNK)
+    {
+        results.push(reports.process_activations(
+            chain,
+            sender,
+            spurt,
+            chunk.iter().map(|a| a.validator_id).collect(),
+            chunk.iter().map(|a| a.proof.clone()).collect(),
+        ));
+    }
+    for chunk in trees.exits.chunks(puffer_chain::report::MAX_EXITS_PER_CHUNK) {
+        results.push(reports.process_exits(
+            chain,
+            sender,
+            spurt,
+            chunk
+                .iter()
+                .map(|e| crate::bindings::ISpurtReporterTypes::Exit {
+                    validatorId: e.validator_id,
+                    returnedWei: e.returned_wei,
+                    reason: e.reason.as_u8(),
+                })
+                .collect(),
+            chunk.iter().map(|e| e.proof.clone()).collect(),
+        ));
+    }
+    results
+}

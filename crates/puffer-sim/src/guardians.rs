@@ -341,39 +341,10 @@ impl GuardianSet {
         chain: &mut dyn Chain,
         build: &SpurtBuild,
     ) -> Result<(), GuardianSetError> {
-        let spurt = build.trees.spurt;
-        for chunk in build
-            .trees
-            .activations
-            .chunks(puffer_chain::report::MAX_EXITS_PER_CHUNK)
+        for result in
+            puffer_guardian::report::process_trees(chain, &self.reports, &self.relayer, &build.trees)
         {
-            self.reports.process_activations(
-                chain,
-                &self.relayer,
-                spurt,
-                chunk.iter().map(|a| a.validator_id).collect(),
-                chunk.iter().map(|a| a.proof.clone()).collect(),
-            )?;
-        }
-        for chunk in build
-            .trees
-            .exits
-            .chunks(puffer_chain::report::MAX_EXITS_PER_CHUNK)
-        {
-            self.reports.process_exits(
-                chain,
-                &self.relayer,
-                spurt,
-                chunk
-                    .iter()
-                    .map(|e| puffer_chain::bindings::ISpurtReporterTypes::Exit {
-                        validatorId: e.validator_id,
-                        returnedWei: e.returned_wei,
-                        reason: e.reason.as_u8(),
-                    })
-                    .collect(),
-                chunk.iter().map(|e| e.proof.clone()).collect(),
-            )?;
+            result?;
         }
         Ok(())
     }

@@ -28,10 +28,10 @@ use alloy::{
 };
 use puffer_beacon::{
     BeaconClient, BeaconNode, BlockId, StateId, ValidatorId,
-    types::{Spec, ValidatorStatus},
+    types::Spec,
 };
 use puffer_chain::{
-    Chain, Deployment, RpcChain, SpurtReports,
+    Chain, Deployment, RpcChain, SpurtClock, SpurtReports,
     bindings::{IPufferProtocolTypes::ValidatorKey, PufferProtocol},
     contract::call_decode,
 };
@@ -51,7 +51,8 @@ use crate::{
     enclave::{Enclave, SealedEnclave},
     error::{GuardianError, Result},
     quorum::{gather_exit, gather_signatures},
-    report::{SpurtInputs, StrategyInput, ValidatorInput, build_report},
+    observe::{self, Observation, ObservedValidator, SpurtWindow},
+    report::{PostedRoots, SpurtInputs, StrategyInput, build_report},
     store::{RedbStore, Store, Table, get_json, put_json},
     view::ChainView,
 };
@@ -620,6 +621,7 @@ impl Worker {
                     }
                 }
             }
+            self.slashed_strategies(&by_index).await?;
             self.last_scan_epoch = Some(epoch);
             // Once per epoch, keep the replay table bounded.
             let pruned = auth::prune_nonces(&**self.guardian.store(), auth::unix_now())?;
@@ -664,6 +666,57 @@ impl Worker {
                     Metrics::inc(&self.metrics.beacon_errors_total);
                     warn!(validator = %candidate.validator_id, error = %e, "exit refused by the beacon node");
                 }
+            }
+        }
+        Ok(())
+    }
+
+    /// Validators of strategies the DAO marked slashed (`PufferProtocol.strategy(name).slashed`) become ejection
+    /// candidates with reason `AVS_SLASHING` (the rule skips those not active-ongoing).
+    async fn slashed_strategies(&self, by_index: &BTreeMap<u64, U256>) -> Result<()> {
+        let Some(reports) = self.reports.clone() else {
+            return Ok(());
+        };
+        let protocol = self.view.protocol;
+        let slashed: std::collections::BTreeSet<B256> = with_chain(&self.chain, move |c| {
+            let mut slashed = std::collections::BTreeSet::new();
+            for (name, _) in reports.strategies(c)? {
+                if call_decode(c, protocol, &PufferProtocol::strategyCall { name })?.slashed {
+                    slashed.insert(name);
+                }
+            }
+            Ok(slashed)
+        })
+        .await
+        .inspect_err(|_| Metrics::inc(&self.metrics.rpc_errors_total))?;
+        if slashed.is_empty() {
+            return Ok(());
+        }
+        let in_slashed: std::collections::BTreeSet<U256> = self
+            .guardian
+            .registrations()?
+            .into_iter()
+            .filter(|r| slashed.contains(&r.strategy))
+            .map(|r| r.validator_id)
+            .collect();
+        let ids: Vec<ValidatorId> = by_index
+            .iter()
+            .filter(|(_, id)| in_slashed.contains(id))
+            .map(|(index, _)| ValidatorId::Index(*index))
+            .collect();
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let records = self
+            .beacon
+            .validators(StateId::Head, &ids, &[])
+            .await
+            .inspect_err(|_| Metrics::inc(&self.metrics.beacon_errors_total))?;
+        for v in records {
+            if let Some(id) = by_index.get(&v.index)
+                && self.guardian.scan_validator(*id, &v, false, true)?.is_some()
+            {
+                info!(validator = %id, index = v.index, "strategy marked slashed: ejecting");
             }
         }
         Ok(())
@@ -753,22 +806,26 @@ impl Worker {
         };
         let r = reports.clone();
         let clock = with_chain(&self.chain, move |c| Ok(r.clock(c)?)).await?;
+        self.publish(&reports, clock.next_report).await?;
         if !clock.report_due() {
             return Ok(());
         }
         let spurt = clock.next_report;
-        let signed = self
-            .guardian
-            .store()
-            .get(Table::Ledger, &format!("report/{spurt}"))?
-            .is_some();
-        if !signed {
-            let inputs = self.spurt_inputs(spurt).await?;
-            self.guardian.record_report(&build_report(&inputs, 0))?;
+        if self.guardian.trees(spurt)?.is_none() {
+            // Built once, when its inputs are final (see `observe`): every later look would give the same.
+            let Some(inputs) = self.spurt_inputs(spurt, &clock).await? else {
+                return Ok(());
+            };
+            let build = build_report(&inputs, 0);
+            info!(
+                spurt,
+                validators = inputs.validators.len(),
+                exits = build.trees.exits.len(),
+                activations = build.trees.activations.len(),
+                "report built"
+            );
+            self.guardian.record_report(&build)?;
         }
-        let Some(trees) = self.guardian.trees(spurt)? else {
-            return Ok(());
-        };
         let content: Option<alloy::primitives::Bytes> = get_json(
             &**self.guardian.store(),
             Table::Reports,
@@ -797,61 +854,179 @@ impl Worker {
             Ok(_) => {
                 Metrics::inc(&self.metrics.reports_posted_total);
                 info!(spurt, "report posted");
+                self.publish(&reports, spurt + 1).await?;
             }
             Err(e) => {
                 debug!(spurt, error = %e, "report not posted (another guardian's may have landed)");
-                return Ok(());
-            }
-        }
-        for chunk in trees
-            .activations
-            .chunks(puffer_chain::report::MAX_EXITS_PER_CHUNK)
-        {
-            let ids = chunk.iter().map(|a| a.validator_id).collect();
-            let proofs = chunk.iter().map(|a| a.proof.clone()).collect();
-            let sender = self.operator.clone();
-            let r = reports.clone();
-            if let Err(e) = with_chain(&self.chain, move |c| {
-                Ok(r.process_activations(c, &sender, spurt, ids, proofs)?)
-            })
-            .await
-            {
-                debug!(spurt, error = %e, "activations not processed (maybe already)");
             }
         }
         Ok(())
     }
 
-    /// The report inputs at the spurt's end. v1 rules: reserves from the validators' effective balances (stable
-    /// between guardians reading a few seconds apart); consensus rewards, AVS revenue and exits are reported as 0
-    /// (see docs/guardian.md, not done).
-    async fn spurt_inputs(&self, spurt: u64) -> Result<SpurtInputs> {
+    /// For every posted spurt before `next_report` whose trees are not published yet: check this guardian's
+    /// own trees against the chain's roots, or else a peer's; publish the first that passes (what
+    /// `/rewards/{spurt}` serves), then process the spurt's activations and exits (any guardian may; chunks
+    /// already processed revert and are skipped).
+    async fn publish(&self, reports: &SpurtReports, next_report: u64) -> Result<()> {
+        let store = self.guardian.store().clone();
+        let first: u64 = get_json(&*store, Table::Cursors, "published")?.unwrap_or(0);
+        for spurt in first..next_report {
+            let r = reports.clone();
+            let from_block = self.view.deploy_block;
+            let roots = with_chain(&self.chain, move |c| {
+                posted_roots(c, &r, from_block, spurt)
+            })
+            .await?;
+            let Some(roots) = roots else {
+                return Ok(()); // the node has not indexed the event yet
+            };
+            let own = self.guardian.trees(spurt)?;
+            let mut chosen = match own.map(|t| (crate::report::verify_trees(&t, &roots), t)) {
+                Some((Ok(()), t)) => Some(t),
+                Some((Err(why), _)) => {
+                    warn!(spurt, %why, "own trees differ from the posted report; taking a peer's");
+                    None
+                }
+                None => None,
+            };
+            if chosen.is_none() {
+                for (peer, trees) in self.peers.published_trees(spurt).await {
+                    match crate::report::verify_trees(&trees, &roots) {
+                        Ok(()) => {
+                            info!(spurt, %peer, "trees taken from a peer and checked against the chain");
+                            chosen = Some(trees);
+                            break;
+                        }
+                        Err(why) => {
+                            Metrics::inc(&self.metrics.bad_peer_answers_total);
+                            warn!(spurt, %peer, %why, "peer's trees do not match the posted report");
+                        }
+                    }
+                }
+            }
+            let Some(trees) = chosen else {
+                debug!(spurt, "no checked trees yet; retrying");
+                return Ok(());
+            };
+            self.guardian.record_published(&trees)?;
+            let sender = self.operator.clone();
+            let r = reports.clone();
+            let refused = with_chain(&self.chain, move |c| {
+                let mut refused = 0usize;
+                for result in crate::report::process_trees(c, &r, &sender, &trees) {
+                    match result {
+                        Ok(_) => {}
+                        Err(puffer_chain::ChainError::Reverted { .. }) => refused += 1,
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+                Ok(refused)
+            })
+            .await?;
+            debug!(spurt, refused, "activations and exits processed (refused chunks were already done)");
+            put_json(&*store, Table::Cursors, "published", &(spurt + 1))?;
+        }
+        Ok(())
+    }
+
+    /// The report inputs of `spurt`, or `None` while they are not final (the beacon chain has not finalized
+    /// the spurt's last slot). The rules are `observe`'s.
+    async fn spurt_inputs(&self, spurt: u64, clock: &SpurtClock) -> Result<Option<SpurtInputs>> {
         let reports = self
             .reports
             .clone()
             .ok_or_else(|| GuardianError::Refused("no reporter".into()))?;
+        let spe = self.spec.slots_per_epoch.max(1);
+        let pool = self.view.pool;
+        let length = with_chain(&self.chain, move |c| {
+            Ok(call_decode(
+                c,
+                pool,
+                &puffer_chain::bindings::PufferPool::spurtLengthCall {},
+            )?)
+        })
+        .await?;
+        let length = u64::try_from(length).unwrap_or(u64::MAX);
+        let Some(window) = SpurtWindow::new(
+            spurt,
+            clock.current,
+            clock.current_end,
+            length,
+            self.genesis_time,
+            self.spec.seconds_per_slot,
+        ) else {
+            return Ok(None);
+        };
+        let finality = self
+            .beacon
+            .finality_checkpoints(StateId::Head)
+            .await
+            .inspect_err(|_| Metrics::inc(&self.metrics.beacon_errors_total))?;
+        if finality.finalized.epoch.saturating_mul(spe) < window.to_slot {
+            debug!(spurt, to_slot = window.to_slot, finalized_epoch = finality.finalized.epoch,
+                "spurt over on the execution layer; waiting for the beacon chain to finalize its last slot");
+            return Ok(None);
+        }
+
+        let indexed: BTreeMap<U256, u64> = self.beacon_indices().await?.into_iter().collect();
+        let registrations: Vec<_> = self
+            .guardian
+            .registrations()?
+            .into_iter()
+            .filter(|r| indexed.contains_key(&r.validator_id))
+            .collect();
         let protocol = self.view.protocol;
-        let registrations = self.guardian.registrations()?;
+        let reporter = reports.address();
+        let from_block = self.view.deploy_block;
         let ids: Vec<U256> = registrations.iter().map(|r| r.validator_id).collect();
-        let (strategies, statuses) = with_chain(&self.chain, move |c| {
+        let (start, end) = (window.start, window.end);
+        let (strategies, per_validator) = with_chain(&self.chain, move |c| {
             let mut strategies = Vec::new();
             for (name, address) in reports.strategies(c)? {
                 let view = call_decode(c, protocol, &PufferProtocol::strategyCall { name })?;
-                strategies.push((name, address, view.restaking, view.commissionBps));
+                let avs = if view.restaking {
+                    fees_received(c, address, from_block, start, end)?
+                } else {
+                    U256::ZERO
+                };
+                strategies.push((
+                    name,
+                    StrategyInput {
+                        address,
+                        restaking: view.restaking,
+                        commission_bps: u64::try_from(view.commissionBps).unwrap_or(0),
+                        avs_revenue_wei: avs,
+                    },
+                    view.slashed,
+                ));
             }
-            let mut statuses = BTreeMap::new();
+            let mut per_validator = BTreeMap::new();
             for id in ids {
                 let v = call_decode(
                     c,
                     protocol,
                     &PufferProtocol::validatorCall { validatorId: id },
                 )?;
-                statuses.insert(id, v.status);
+                let a = call_decode(
+                    c,
+                    reporter,
+                    &puffer_chain::bindings::SpurtReporter::activationSpurtCall { validatorId: id },
+                )?;
+                let activation_spurt = u64::try_from(a.spurt).unwrap_or(u64::MAX);
+                let reported_before = a.activated && activation_spurt < spurt;
+                let expired = a.activated
+                    && ejection::commitment_expired_at_spurt(
+                        activation_spurt,
+                        u64::from(v.months),
+                        spurt,
+                        length,
+                    );
+                per_validator.insert(id, (reported_before, expired));
             }
-            Ok((strategies, statuses))
+            Ok((strategies, per_validator))
         })
         .await?;
-        let indexed: BTreeMap<U256, u64> = self.beacon_indices().await?.into_iter().collect();
+
         let ids: Vec<ValidatorId> = indexed.values().map(|i| ValidatorId::Index(*i)).collect();
         let records = if ids.is_empty() {
             Vec::new()
@@ -862,60 +1037,151 @@ impl Worker {
                 .inspect_err(|_| Metrics::inc(&self.metrics.beacon_errors_total))?
         };
         let by_index: BTreeMap<u64, _> = records.into_iter().map(|v| (v.index, v)).collect();
+        let end_epoch = window.end_epoch(spe);
         let ethereum_validators = self
             .beacon
-            .validators(StateId::Head, &[], &[ValidatorStatus::ActiveOngoing])
+            .validators(StateId::Head, &[], &[])
             .await
             .inspect_err(|_| Metrics::inc(&self.metrics.beacon_errors_total))?
-            .len() as u64;
+            .iter()
+            .filter(|v| {
+                observe::active_at(
+                    v.validator.activation_epoch,
+                    v.validator.exit_epoch,
+                    end_epoch,
+                )
+            })
+            .count() as u64;
         let strategy_index: BTreeMap<B256, usize> = strategies
             .iter()
             .enumerate()
             .map(|(i, s)| (s.0, i))
             .collect();
         let mut validators = Vec::new();
-        for reg in registrations {
-            let status = statuses.get(&reg.validator_id).copied().unwrap_or_default();
-            if status != 4 && status != 5 {
-                continue; // only PROVISIONED / ACTIVE count
-            }
-            let Some(&strategy_index) = strategy_index.get(&reg.strategy) else {
+        for reg in &registrations {
+            let (Some(index), Some(&strategy_index)) = (
+                indexed.get(&reg.validator_id),
+                strategy_index.get(&reg.strategy),
+            ) else {
                 continue;
             };
-            let record = indexed.get(&reg.validator_id).and_then(|i| by_index.get(i));
-            let active = record.is_some_and(|v| {
-                matches!(
-                    v.status,
-                    ValidatorStatus::ActiveOngoing
-                        | ValidatorStatus::ActiveExiting
-                        | ValidatorStatus::ActiveSlashed
-                )
-            });
-            validators.push(ValidatorInput {
+            let Some(record) = by_index.get(index) else {
+                continue;
+            };
+            let (reported_before, expired) = per_validator
+                .get(&reg.validator_id)
+                .copied()
+                .unwrap_or_default();
+            validators.push(ObservedValidator {
                 validator_id: reg.validator_id,
                 strategy_index,
                 owner: reg.owner,
-                active,
-                balance_gwei: record.map_or(0, |v| v.validator.effective_balance),
-                rewards_wei: U256::ZERO,
-                activated: active && status == 4,
-                exit: None,
+                index: *index,
+                activation_epoch: record.validator.activation_epoch,
+                withdrawable_epoch: record.validator.withdrawable_epoch,
+                effective_balance_gwei: record.validator.effective_balance,
+                activation_reported_before: reported_before,
+                commitment_expired: expired,
+                strategy_slashed: strategies[strategy_index].2,
             });
         }
-        let _ = self.genesis_time;
-        Ok(SpurtInputs {
-            spurt,
+        let from_slot = validators
+            .iter()
+            .map(|v| v.withdrawable_epoch.saturating_mul(spe))
+            .filter(|s| *s < window.to_slot)
+            .fold(window.from_slot, u64::min);
+        let indices: Vec<u64> = validators.iter().map(|v| v.index).collect();
+        let withdrawals = if indices.is_empty() {
+            Vec::new()
+        } else {
+            self.beacon
+                .withdrawals(from_slot, window.to_slot, &indices)
+                .await
+                .inspect_err(|_| Metrics::inc(&self.metrics.beacon_errors_total))?
+        };
+        Ok(Some(observe::spurt_inputs(&Observation {
+            window,
+            slots_per_epoch: spe,
+            ejection_balance_gwei: self.guardian.params().ejection_balance_gwei,
             ethereum_validators,
-            strategies: strategies
-                .into_iter()
-                .map(|(_, address, restaking, commission)| StrategyInput {
-                    address,
-                    restaking,
-                    commission_bps: u64::try_from(commission).unwrap_or(0),
-                    avs_revenue_wei: U256::ZERO,
-                })
-                .collect(),
+            strategies: strategies.into_iter().map(|(_, s, _)| s).collect(),
             validators,
-        })
+            withdrawals,
+        })))
     }
+}
+
+/// The roots `spurt`'s posted report put on chain, or `None` when its `SpurtRoots` event is not visible.
+fn posted_roots(
+    chain: &mut RpcChain,
+    reports: &SpurtReports,
+    from_block: u64,
+    spurt: u64,
+) -> Result<Option<PostedRoots>> {
+    use alloy::sol_types::SolEvent;
+    use puffer_chain::bindings::{PufferStrategy, SpurtReporter};
+    let filter = puffer_chain::LogFilter {
+        addresses: vec![reports.address()],
+        topics: vec![
+            Some(vec![SpurtReporter::SpurtRoots::SIGNATURE_HASH]),
+            Some(vec![B256::from(U256::from(spurt))]),
+        ],
+        from_block,
+        to_block: None,
+    };
+    let Some(log) = chain.logs(&filter)?.into_iter().next() else {
+        return Ok(None);
+    };
+    let event = SpurtReporter::SpurtRoots::decode_log(&log.inner).map_err(|e| {
+        GuardianError::Decode {
+            what: format!("SpurtRoots of spurt {spurt}"),
+            reason: e.to_string(),
+        }
+    })?;
+    let mut claims = Vec::new();
+    for (_, strategy) in reports.strategies(chain)? {
+        let root = call_decode(
+            chain,
+            strategy,
+            &PufferStrategy::claimsRootCall {
+                spurt: U256::from(spurt),
+            },
+        )?;
+        claims.push((strategy, root));
+    }
+    Ok(Some(PostedRoots {
+        claims,
+        exits_root: event.exitsRoot,
+        activations_root: event.activationsRoot,
+    }))
+}
+
+/// Σ AVS fees `strategy` received (`FeesReceived`) in blocks with a timestamp in `[start, end)`.
+fn fees_received(
+    chain: &mut RpcChain,
+    strategy: Address,
+    from_block: u64,
+    start: u64,
+    end: u64,
+) -> Result<U256> {
+    use alloy::sol_types::SolEvent;
+    use puffer_chain::bindings::PufferStrategy::FeesReceived;
+    let filter = puffer_chain::LogFilter {
+        addresses: vec![strategy],
+        topics: vec![Some(vec![FeesReceived::SIGNATURE_HASH])],
+        from_block,
+        to_block: None,
+    };
+    let mut total = U256::ZERO;
+    for log in chain.logs(&filter)? {
+        if log.block_timestamp < start || log.block_timestamp >= end {
+            continue;
+        }
+        let event = FeesReceived::decode_log(&log.inner).map_err(|e| GuardianError::Decode {
+            what: format!("FeesReceived of {strategy}"),
+            reason: e.to_string(),
+        })?;
+        total += event.amountWei;
+    }
+    Ok(total)
 }

@@ -5,7 +5,7 @@
 //! | `POST /peer/sign` | a [`SignRequest`] from a peer guardian, authenticated ([`super::auth`]); answers a [`SignResponse`] |
 //! | `GET /health` | `{"status":"ok","operator":…,"lastTick":…}` |
 //! | `GET /metrics` | Prometheus text |
-//! | `GET /rewards/{spurt}` | the spurt's trees and proofs ([`crate::SpurtTrees`]) for NoOps to claim |
+//! | `GET /rewards/{spurt}` | the posted spurt's trees and proofs ([`crate::SpurtTrees`]) for NoOps to claim, served only once checked against the chain's roots |
 //!
 //! Bodies above [`MAX_BODY_BYTES`] are refused (413). Garbage is answered 400 and counted, never signed.
 
@@ -127,9 +127,12 @@ async fn rewards(State(s): State<ApiState>, Path(spurt): Path<String>) -> Respon
     let Ok(spurt) = spurt.parse::<u64>() else {
         return error(StatusCode::BAD_REQUEST, format!("invalid spurt {spurt:?}"));
     };
-    match s.guardian.trees(spurt) {
+    match s.guardian.published_trees(spurt) {
         Ok(Some(trees)) => Json(trees).into_response(),
-        Ok(None) => error(StatusCode::NOT_FOUND, format!("no trees for spurt {spurt}")),
+        Ok(None) => error(
+            StatusCode::NOT_FOUND,
+            format!("no trees for spurt {spurt}: not reported yet, or not yet checked against the posted roots"),
+        ),
         Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
     }
 }
@@ -241,6 +244,43 @@ impl HttpPeers {
             http,
             metrics,
         })
+    }
+
+    /// Each peer's published trees of `spurt` (`GET /rewards/{spurt}`), for a guardian whose own trees are
+    /// missing or lost the quorum; the caller checks them against the chain ([`crate::report::verify_trees`]).
+    /// Peers that fail or answer garbage are left out (garbage is counted).
+    pub async fn published_trees(&self, spurt: u64) -> Vec<(Address, crate::SpurtTrees)> {
+        let fetch = |peer: &PeerConfig| {
+            let url = format!("{}/rewards/{spurt}", peer.url.trim_end_matches('/'));
+            let http = self.http.clone();
+            async move {
+                let resp = http.get(url).send().await.ok()?;
+                if !resp.status().is_success() {
+                    return None;
+                }
+                let bytes = resp.bytes().await.ok()?;
+                Some(serde_json::from_slice::<crate::SpurtTrees>(&bytes))
+            }
+        };
+        let answers = join_all(
+            self.peers
+                .iter()
+                .filter(|p| p.address != self.signer.address())
+                .map(|p| async move { (p.address, fetch(p).await) }),
+        )
+        .await;
+        let mut out = Vec::new();
+        for (peer, answer) in answers {
+            match answer {
+                Some(Ok(trees)) if trees.spurt == spurt => out.push((peer, trees)),
+                Some(_) => {
+                    Metrics::inc(&self.metrics.bad_peer_answers_total);
+                    debug!(%peer, spurt, "peer served trees that do not parse or are for another spurt");
+                }
+                None => {}
+            }
+        }
+        out
     }
 
     async fn ask_one(&self, peer: &PeerConfig, body: &[u8]) -> Result<SignResponse> {

@@ -12,7 +12,7 @@ use puffer_beacon::{
 };
 use puffer_chain::{Chain, NodeOperator, SpurtReports, deploy::NO_RESTAKING};
 use puffer_guardian::{
-    SealedEnclave,
+    ExitReason, SealedEnclave,
     daemon::{
         self, DaemonHandle,
         config::{DaemonConfig, PeerConfig},
@@ -102,15 +102,15 @@ fn five_guardians_provision_eject_and_report_through_a_crash() {
     let deployment_path = dir.path().join("deployment.json");
     deployment.write(&deployment_path).unwrap();
 
-    // The beacon node: 4-slot epochs; one simulated "slot" lasts 3 days so a validator offline for one epoch
-    // loses ~1 ETH at 100 % APR (quick to fall below 31 ETH); validator 0 goes offline from epoch 14.
+    // The beacon node: 12-second slots, 4-slot epochs, genesis now, so the beacon chain's time and anvil's agree
+    // (a spurt's window in slots is computed from them); 100 % APR with perfect performance so a week of
+    // rewards is worth claiming. The test steps the beacon clock itself.
     let mut config = SimConfig::fast(7);
-    config.seconds_per_slot = 3 * 86_400;
+    config.seconds_per_slot = 12;
+    config.genesis_time = chain.timestamp().unwrap();
     let network = config.network.clone();
-    let scenario = Scenario::from_toml(
-        "apr = 1.0\n[performance]\nmin = 1.0\nmax = 1.0\n[[offline]]\nvalidators = [0]\nfrom_epoch = 14\nto_epoch = 40\n",
-    )
-    .unwrap();
+    let scenario =
+        Scenario::from_toml("apr = 1.0\n[performance]\nmin = 1.0\nmax = 1.0\n").unwrap();
     let node = SharedNode::new(SimNode::new(config, scenario).unwrap());
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -251,8 +251,9 @@ fn five_guardians_provision_eject_and_report_through_a_crash() {
     });
     rt.spawn(puffer_beacon::server::serve(listener, node.clone()));
 
-    // Validator index 0 goes offline from epoch 14 and drops below 31 ETH; the guardians eject it.
-    node.lock().advance_epochs(4);
+    // Validator index 0 is penalized below 31 ETH; the guardians eject it.
+    node.lock().penalize(0, 1_500_000_000).unwrap();
+    node.lock().advance_epochs(1);
     let crossed = std::time::Instant::now();
     let exiting = poll_until("the combined exit accepted", 60, || {
         let v = rt
@@ -271,33 +272,87 @@ fn five_guardians_provision_eject_and_report_through_a_crash() {
         .unwrap();
     assert_eq!(untouched.status, ValidatorStatus::ActiveOngoing);
 
-    // The first spurt (7 days) ends; the report is posted and the activations processed.
+    // The first spurt (7 days) ends on both clocks; the beacon chain finalizes past it and its withdrawals (the
+    // ejected validator's full one, the other's partial ones) reach the strategy's pod.
     chain.advance_time(8 * 86_400).unwrap();
     chain.mine().unwrap();
+    let now = chain.timestamp().unwrap();
+    {
+        let mut n = node.lock();
+        let slot = n.slot_at(now);
+        n.advance_to_slot(slot);
+        n.advance_epochs(3);
+        n.pay_withdrawals(&mut puffer_beacon::ChainCredit(&mut chain))
+            .unwrap();
+    }
     let reports = SpurtReports::new(&deployment).unwrap();
     poll_until("the spurt report posted", 60, || {
         (reports.clock(&mut chain).ok()?.next_report >= 1).then_some(())
     });
-    poll_until("activations processed", 60, || {
-        (status(&mut chain, id0) == 5 && status(&mut chain, id1) == 5).then_some(())
+    // Any guardian processes the report's activations and exits.
+    poll_until("activation and exit processed", 60, || {
+        (status(&mut chain, id0) == 6 && status(&mut chain, id1) == 5).then_some(())
     });
-    // The trees are served to NoOps.
-    // The trees are served to NoOps by the guardians that computed the report (one that was backing off while
-    // the others reported has none for this spurt and answers 404).
-    let served: Vec<usize> = files
-        .configs
+    let reporter = deployment.spurt_reporter().unwrap();
+    let reason = puffer_chain::contract::call_decode(
+        &mut chain,
+        reporter,
+        &puffer_chain::bindings::SpurtReporter::exitReasonCall { validatorId: id0 },
+    )
+    .unwrap();
+    assert!(reason.exited);
+    assert_eq!(reason.reason, ExitReason::BalanceBelowEjection.as_u8());
+
+    // Every guardian serves the same trees, checked against the posted roots (the one that was killed and
+    // restarted included: it takes a peer's trees if its own build differs or is missing).
+    let trees: Vec<serde_json::Value> = poll_until("every guardian serves /rewards/0", 60, || {
+        files
+            .configs
+            .iter()
+            .map(|c| {
+                let url = format!("http://127.0.0.1:{}/rewards/0", c.listen.port());
+                rt.block_on(async { reqwest::get(url).await?.error_for_status()?.json().await })
+                    .ok()
+            })
+            .collect::<Option<Vec<serde_json::Value>>>()
+    });
+    assert!(trees.iter().all(|t| *t == trees[0]), "{trees:?}");
+    let trees: puffer_guardian::SpurtTrees = serde_json::from_value(trees[0].clone()).unwrap();
+    assert_eq!(trees.activations.len(), 2);
+    assert_eq!(trees.exits.len(), 1);
+    assert_eq!(trees.exits[0].validator_id, id0);
+    assert_eq!(trees.exits[0].reason, ExitReason::BalanceBelowEjection);
+
+    // The NoOp's claim is validator 1's consensus rewards: its partial withdrawals in the spurt's slots.
+    let spurt_end = reports.clock(&mut chain).unwrap().current_end - 86_400 * 7;
+    let to_slot = node.lock().slot_at(spurt_end);
+    let expected_gwei: u64 = node
+        .lock()
+        .withdrawals(0, to_slot, &[1])
         .iter()
-        .filter_map(|c| {
-            let url = format!("http://127.0.0.1:{}/rewards/0", c.listen.port());
-            let trees: serde_json::Value = rt
-                .block_on(async { reqwest::get(url).await?.json().await })
-                .ok()?;
-            trees["activations"].as_array().map(Vec::len)
-        })
-        .collect();
+        .map(|w| w.amount)
+        .sum();
+    assert!(expected_gwei > 100_000_000, "a week at 100 % APR: {expected_gwei} gwei");
+    let strategy = &trees.strategies[0];
+    assert_eq!(strategy.claims.len(), 1);
+    let claim = &strategy.claims[0];
+    assert_eq!(claim.node, noop.address());
+    assert_eq!(
+        claim.amount_wei,
+        alloy::primitives::U256::from(expected_gwei) * alloy::primitives::U256::from(1_000_000_000u64)
+    );
+    noop.claim(
+        &mut chain,
+        strategy.strategy,
+        0,
+        claim.amount_wei,
+        claim.proof.clone(),
+    )
+    .unwrap();
     assert!(
-        !served.is_empty() && served.iter().all(|n| *n == 2),
-        "{served:?}"
+        noop.claim(&mut chain, strategy.strategy, 0, claim.amount_wei, claim.proof.clone())
+            .is_err(),
+        "a second claim is refused"
     );
     let port = files.configs[2].listen.port();
 
