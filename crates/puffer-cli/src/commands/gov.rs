@@ -128,6 +128,18 @@ pub(crate) enum StrategyCommand {
     /// List strategies with their weights and queues.
     #[command(after_help = "Example:\n  puffer gov strategy list --json")]
     List,
+    /// Mark a strategy slashed after an AVS slashed its validators (one-way): registrations in it are refused
+    /// and the guardians eject its active validators. Set its weight to 0 too, so its pending validators are
+    /// not provisioned.
+    #[command(
+        after_help = "Example:\n  puffer gov strategy slashed EIGEN_DA --execute\n  puffer gov weights set NO_RESTAKING=1 EIGEN_DA=0 --execute"
+    )]
+    Slashed {
+        /// The strategy.
+        name: String,
+        #[command(flatten)]
+        proposal: Proposal,
+    },
 }
 
 /// `puffer gov weights …`
@@ -210,6 +222,7 @@ struct StrategyRow {
     weight: String,
     pending: String,
     withdrawal_credentials: B256,
+    slashed: bool,
 }
 
 /// Runs a `puffer gov` command.
@@ -240,6 +253,18 @@ pub(crate) fn run(args: GovArgs) -> anyhow::Result<()> {
                 format!("create strategy {name}"),
             )
         }
+        GovCommand::Strategy(StrategyCommand::Slashed { name, proposal }) => {
+            let call = PufferProtocol::markStrategySlashedCall {
+                name: strategy_name(&name)?,
+            };
+            propose(
+                &mut ctx,
+                &proposal,
+                protocol,
+                &call,
+                format!("mark strategy {name} slashed"),
+            )
+        }
         GovCommand::Strategy(StrategyCommand::List) | GovCommand::Weights(WeightsCommand::Show) => {
             let rows = strategies(&mut ctx)?;
             let out = ctx.out;
@@ -259,6 +284,9 @@ pub(crate) fn run(args: GovArgs) -> anyhow::Result<()> {
                         r.weight,
                         r.pending
                     ));
+                    if r.slashed {
+                        text.push_str("  SLASHED");
+                    }
                 }
                 text
             })
@@ -539,6 +567,7 @@ fn strategies(ctx: &mut Context) -> anyhow::Result<Vec<StrategyRow>> {
             weight: s.weight.to_string(),
             pending: s.pending.to_string(),
             withdrawal_credentials: s.withdrawalCredentials,
+            slashed: s.slashed,
         });
     }
     Ok(rows)

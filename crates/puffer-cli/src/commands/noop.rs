@@ -66,6 +66,10 @@ pub(crate) enum NoopCommand {
         /// Whose validators (default: your account).
         #[arg(long)]
         owner: Option<Address>,
+        /// Beacon node for each validator's beacon index, status and balance (default: the devnet's; without
+        /// one, or when it does not answer, those columns are left empty).
+        #[arg(long)]
+        beacon_url: Option<String>,
         #[command(flatten)]
         key: KeyArgs,
     },
@@ -187,6 +191,35 @@ struct ValidatorRow {
     status: &'static str,
     months: u64,
     bond_shares: String,
+    pubkey: String,
+    /// On the beacon chain (null before its deposit, or without a beacon node).
+    beacon_index: Option<u64>,
+    beacon_status: Option<String>,
+    beacon_balance_gwei: Option<String>,
+}
+
+/// Beacon index, status and balance of each pubkey the beacon node knows.
+fn beacon_records(
+    url: &str,
+    pubkeys: &[[u8; 48]],
+) -> anyhow::Result<std::collections::BTreeMap<[u8; 48], puffer_beacon::types::ValidatorData>> {
+    if pubkeys.is_empty() {
+        return Ok(Default::default());
+    }
+    let client = BeaconClient::new(url)?;
+    let ids: Vec<ValidatorId> = pubkeys
+        .iter()
+        .map(|pk| ValidatorId::Pubkey((*pk).into()))
+        .collect();
+    let records = runtime()?.block_on(client.validators(StateId::Head, &ids, &[]))?;
+    Ok(records
+        .into_iter()
+        .filter_map(|v| {
+            <[u8; 48]>::try_from(v.validator.pubkey.as_slice())
+                .ok()
+                .map(|pk| (pk, v))
+        })
+        .collect())
 }
 
 fn beacon_url(ctx: &Context, given: Option<String>) -> anyhow::Result<String> {
@@ -296,43 +329,57 @@ pub(crate) fn run(args: NoopArgs) -> anyhow::Result<()> {
     let out = ctx.out;
     match args.command {
         NoopCommand::Register(reg) => register(&mut ctx, reg),
-        NoopCommand::Status { owner, key } => {
+        NoopCommand::Status {
+            owner,
+            beacon_url,
+            key,
+        } => {
             let owner = match owner {
                 Some(o) => o,
                 None => ctx.signer(&key, Role::NoOp)?.address(),
             };
             let protocol = ctx.deployment.protocol()?;
-            let filter = LogFilter {
-                addresses: vec![protocol],
-                topics: vec![
-                    Some(vec![PufferProtocol::ValidatorKeyRegistered::SIGNATURE_HASH]),
-                    None,
-                    None,
-                    Some(vec![owner.into_word()]),
-                ],
-                from_block: ctx.deployment.deploy_block,
-                to_block: None,
-            };
-            let logs = ctx.chain.logs(&filter)?;
+            let registrations = puffer_chain::GuardianChain::new(&ctx.deployment)?
+                .registrations_of(&mut ctx.chain, owner, ctx.deployment.deploy_block)?;
             let statuses = validator_statuses(&mut ctx)?;
+            let pubkeys: Vec<[u8; 48]> = registrations
+                .iter()
+                .filter_map(|r| <[u8; 48]>::try_from(r.data.pubkey.as_ref()).ok())
+                .collect();
+            let url = beacon_url.or_else(|| ctx.devnet.as_ref().map(|d| d.beacon_url.clone()));
+            let beacon = match url {
+                Some(url) => beacon_records(&url, &pubkeys).unwrap_or_else(|e| {
+                    tracing::warn!(%url, error = %e, "beacon node not answering: beacon columns left empty");
+                    Default::default()
+                }),
+                None => Default::default(),
+            };
             let mut rows = Vec::new();
-            for log in logs {
-                let Ok(event) = PufferProtocol::ValidatorKeyRegistered::decode_log(&log.inner)
-                else {
-                    continue;
-                };
-                let id = event.data.validatorId;
+            for reg in registrations {
+                let id = reg.validator_id;
                 let v = call_decode(
                     &mut ctx.chain,
                     protocol,
                     &PufferProtocol::validatorCall { validatorId: id },
                 )?;
+                let record = <[u8; 48]>::try_from(reg.data.pubkey.as_ref())
+                    .ok()
+                    .and_then(|pk| beacon.get(&pk));
                 rows.push(ValidatorRow {
                     validator_id: id.to_string(),
-                    strategy: name_text(event.data.strategy),
+                    strategy: name_text(reg.strategy),
                     status: STATUSES[usize::from(statuses.get(&id).copied().unwrap_or(v.status))],
                     months: u64::from(v.months),
                     bond_shares: v.bondShares.to_string(),
+                    pubkey: reg.data.pubkey.to_string(),
+                    beacon_index: record.map(|r| r.index),
+                    beacon_status: record.map(|r| {
+                        serde_json::to_value(r.status)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_owned))
+                            .unwrap_or_default()
+                    }),
+                    beacon_balance_gwei: record.map(|r| r.balance.to_string()),
                 });
             }
             out.emit(&rows, || {
@@ -347,6 +394,15 @@ pub(crate) fn run(args: NoopArgs) -> anyhow::Result<()> {
                         r.months,
                         format_eth(bond)
                     ));
+                    if let (Some(index), Some(status), Some(balance)) =
+                        (r.beacon_index, &r.beacon_status, &r.beacon_balance_gwei)
+                    {
+                        let gwei: u64 = balance.parse().unwrap_or_default();
+                        text.push_str(&format!(
+                            "  beacon #{index} {status} {} ETH",
+                            format_eth(U256::from(gwei) * U256::from(1_000_000_000u64))
+                        ));
+                    }
                 }
                 text
             })

@@ -1,12 +1,14 @@
 //! The whole system through the binary only: `puffer devnet up` with 5 guardians (threshold 3), a staker deposits,
-//! the NoOp generates keys and registers in two strategies, the guardians provision them, the chain clock moves
-//! through a growth spurt and the guardians report it, the NoOp reads and claims its rewards with the guardians'
-//! proofs, exits a validator through the beacon node, and the staker redeems. Every step checks the printed
-//! result against the chain.
+//! the NoOp generates keys and registers in two strategies, the guardians provision them, the beacon chain
+//! activates them, one falls below 31 ETH (`puffer devnet penalize`) and the guardians eject it, both clocks move
+//! through a growth spurt and the guardians report it (activations, the exit, a week of consensus rewards), the
+//! NoOp reads and claims its rewards with the guardians' proofs, exits its other validator through the beacon
+//! node, and the staker redeems. Every step checks the printed result against the chain.
 
 use std::time::{Duration, Instant};
 
 use puffer_chain::{
+    Chain,
     alloy::primitives::U256,
     bindings::{PufferPool, PufferProtocol, SpurtReporter},
     contract::call_decode,
@@ -53,7 +55,7 @@ fn staker_noop_guardians_and_dao_on_the_devnet() {
         "--guardian-base-port",
         &base,
         "--slot-seconds",
-        "1",
+        "12",
         "--slots-per-epoch",
         "4",
     ]);
@@ -146,14 +148,47 @@ fn staker_noop_guardians_and_dao_on_the_devnet() {
         .sum();
     assert_eq!(provisioned, 2);
 
+    // The beacon node follows the deposits; both clocks move 10 minutes and the validators activate.
+    let beacon = |devnet: &Devnet| -> Vec<Value> {
+        devnet.json(&["noop", "status"]).as_array().unwrap().clone()
+    };
+    eventually("both deposits on the beacon chain", 60, || {
+        beacon(&devnet)
+            .iter()
+            .all(|v| v["beaconIndex"].is_u64())
+            .then_some(())
+    });
+    devnet.ok(&["devnet", "advance", "10m"]);
+    let rows = eventually("both validators active on the beacon chain", 60, || {
+        let rows = beacon(&devnet);
+        rows.iter()
+            .all(|v| v["beaconStatus"] == "active_ongoing")
+            .then_some(rows)
+    });
+
+    eprintln!(
+        "{:6.1} s: A validator falls below 31 ETH",
+        started.elapsed().as_secs_f64()
+    );
+    // The first validator falls below 31 ETH; at the next epoch the guardians eject it with a combined exit.
+    let ejected = rows[0]["beaconIndex"].as_u64().unwrap();
+    let penalized = devnet.json(&["devnet", "penalize", &ejected.to_string(), "1.5"]);
+    assert!(wei(&penalized["balanceGwei"]) < U256::from(31_000_000_000u64));
+    devnet.ok(&["devnet", "advance", "48s"]);
+    eventually("the guardians' ejection accepted by the beacon node", 90, || {
+        (beacon(&devnet)[0]["beaconStatus"] == "active_exiting").then_some(())
+    });
+
     eprintln!(
         "{:6.1} s: Through the end of the grow",
         started.elapsed().as_secs_f64()
     );
-    // Through the end of the growth spurt: the guardians post the report.
+    // Through the end of the growth spurt on both clocks: the guardians post the report with the activations, the
+    // exit and the consensus rewards, and process the exit on chain.
     let before: Value = devnet.json(&["status"]);
-    devnet.ok(&["devnet", "advance", "7d"]);
-    let reported = eventually("the guardians' report", 90, || {
+    let advanced = devnet.json(&["devnet", "advance", "7d"]);
+    assert!(advanced["beaconSlot"].is_u64(), "{advanced}");
+    let reported = eventually("the guardians' report", 120, || {
         let s = devnet.json(&["status"]);
         (s["nextSpurtToReport"].as_u64().unwrap() > before["nextSpurtToReport"].as_u64().unwrap())
             .then_some(s)
@@ -163,14 +198,30 @@ fn staker_noop_guardians_and_dao_on_the_devnet() {
         U256::from(reported["nextSpurtToReport"].as_u64().unwrap()),
         next
     );
+    eventually("the ejected validator's exit processed", 60, || {
+        (beacon(&devnet)[0]["status"] == "exited").then_some(())
+    });
+    let reason = call_decode(
+        &mut chain,
+        reporter,
+        &SpurtReporter::exitReasonCall { validatorId: ids[0] },
+    )
+    .unwrap();
+    assert!(reason.exited);
+    assert_eq!(reason.reason, 1, "BALANCE_BELOW_EJECTION");
 
     eprintln!(
         "{:6.1} s: Rewards as published",
         started.elapsed().as_secs_f64()
     );
-    // Rewards as published by the guardians (each proof checked against the on-chain root), then claimed.
-    let rewards = devnet.json(&["noop", "rewards"]);
-    let claim = devnet.json(&["noop", "claim"]);
+    // Rewards as published by the guardians (each proof checked against the on-chain root), then claimed: the
+    // active validator's week of consensus rewards.
+    let rewards = eventually("the rewards published", 60, || {
+        let out = devnet.run(&["noop", "rewards", "--json"]);
+        out.status
+            .success()
+            .then(|| serde_json::from_slice::<Value>(&out.stdout).unwrap())
+    });
     let unclaimed: U256 = rewards
         .as_array()
         .unwrap()
@@ -178,7 +229,14 @@ fn staker_noop_guardians_and_dao_on_the_devnet() {
         .filter(|r| r["claimed"] == false)
         .map(|r| wei(&r["amountWei"]))
         .sum();
+    assert!(unclaimed > U256::ZERO, "a week of rewards: {rewards}");
+    let balance_before = chain.balance(dev_signer(2).address()).unwrap();
+    let claim = devnet.json(&["noop", "claim"]);
     assert_eq!(wei(&claim["totalWei"]), unclaimed);
+    // Paid to the NoOp (less the claim's gas, well under 0.01 ETH).
+    let balance_after = chain.balance(dev_signer(2).address()).unwrap();
+    assert!(balance_after + U256::from(10u64.pow(16)) > balance_before + unclaimed);
+    assert!(balance_after < balance_before + unclaimed);
     let after = devnet.json(&["noop", "rewards"]);
     assert!(
         after
@@ -189,16 +247,16 @@ fn staker_noop_guardians_and_dao_on_the_devnet() {
     );
 
     eprintln!(
-        "{:6.1} s: The NoOp exits its first",
+        "{:6.1} s: The NoOp exits its second",
         started.elapsed().as_secs_f64()
     );
-    // The NoOp exits its first validator through the beacon node once it may (2 epochs after activation).
-    let exit = eventually("an accepted voluntary exit", 180, || {
+    // The NoOp exits its second validator itself through the beacon node.
+    let exit = eventually("an accepted voluntary exit", 60, || {
         let out = devnet.run(&[
             "noop",
             "exit",
             "--keystore",
-            ".puffer/noop-keys/keystore-0.json",
+            ".puffer/noop-keys/keystore-1.json",
             "--password-file",
             "pw.txt",
             "--json",
@@ -207,7 +265,7 @@ fn staker_noop_guardians_and_dao_on_the_devnet() {
             .success()
             .then(|| serde_json::from_slice::<Value>(&out.stdout).unwrap())
     });
-    assert!(exit["validatorIndex"].is_u64());
+    assert_eq!(exit["validatorIndex"], rows[1]["beaconIndex"]);
 
     eprintln!(
         "{:6.1} s: The staker redeems",
