@@ -8,10 +8,11 @@ use serde::de::DeserializeOwned;
 use tracing::debug;
 
 use crate::error::{BeaconError, Result};
-use crate::node::{BeaconNode, BlockId, StateId, ValidatorId};
+use crate::node::{BeaconNode, BlockId, StateId, ValidatorId, check_slot_range};
+use crate::sim::Withdrawal;
 use crate::types::{
-    Balance, Envelope, ErrorBody, FinalityCheckpoints, Fork, Genesis, HeaderData, Spec,
-    ValidatorData, ValidatorStatus,
+    Balance, BlockResponse, ClockAdvance, Envelope, ErrorBody, FinalityCheckpoints, Fork, Genesis,
+    HeaderData, Spec, ValidatorData, ValidatorStatus,
 };
 
 /// A Beacon API client for any standard beacon node (Lighthouse, Prysm, Teku, Lodestar, Nimbus, ours).
@@ -41,6 +42,90 @@ impl BeaconClient {
     /// The base URL.
     pub fn base_url(&self) -> &str {
         &self.base
+    }
+
+    /// `GET /eth/v2/beacon/blocks/{block_id}` (the body subset in [`BlockResponse`]).
+    ///
+    /// # Errors
+    /// [`BeaconError::Api`] with 404 when there is no block there (an empty slot, or after the head).
+    pub async fn block(&self, block: BlockId) -> Result<BlockResponse> {
+        self.get(&format!("/eth/v2/beacon/blocks/{block}"), "block")
+            .await
+    }
+
+    /// [`BeaconNode::withdrawals`] the way any beacon node can answer it: reads the head, then every block
+    /// in `from_slot..min(to_slot, head + 1)` (one request per slot; 404 is an empty slot) and keeps the
+    /// withdrawals to `indices` (all when empty). [`withdrawals`](BeaconNode::withdrawals) falls back to
+    /// this when the node has no `POST /puffer/v1/withdrawals` (404 or 405).
+    ///
+    /// # Errors
+    /// [`BeaconError::BadRequest`] when `to_slot < from_slot`; the node's errors other than 404 on a block.
+    pub async fn withdrawals_from_blocks(
+        &self,
+        from_slot: u64,
+        to_slot: u64,
+        indices: &[u64],
+    ) -> Result<Vec<Withdrawal>> {
+        check_slot_range(from_slot, to_slot)?;
+        let head = self.header(BlockId::Head).await?.header.message.slot;
+        let end = to_slot.min(head.saturating_add(1));
+        let mut out = Vec::new();
+        for slot in from_slot..end {
+            let block = match self.block(BlockId::Slot(slot)).await {
+                Ok(block) => block,
+                Err(BeaconError::Api { status: 404, .. }) => continue,
+                Err(e) => return Err(e),
+            };
+            let message = block.data.message;
+            let Some(payload) = message.body.execution_payload else {
+                continue;
+            };
+            out.extend(
+                payload
+                    .withdrawals
+                    .into_iter()
+                    .filter(|w| indices.is_empty() || indices.contains(&w.validator_index))
+                    .map(|w| Withdrawal {
+                        withdrawal_index: w.index,
+                        index: w.validator_index,
+                        address: w.address,
+                        amount: w.amount,
+                        slot: message.slot,
+                    }),
+            );
+        }
+        Ok(out)
+    }
+
+    /// Simulator only (`POST /puffer/v1/clock/advance`): moves the simulated node's clock `seconds` forward
+    /// and has it process every slot up to the new wall-clock slot. A real beacon node answers 404.
+    ///
+    /// # Errors
+    /// The node's (e.g. [`BeaconError::Api`] 400 for a jump above the endpoint's limit), transport errors.
+    pub async fn advance_clock(&self, seconds: u64) -> Result<ClockAdvance> {
+        let body = serde_json::json!({ "seconds": seconds.to_string() });
+        let e: Envelope<ClockAdvance> = decode(
+            self.post("/puffer/v1/clock/advance", &body).await?,
+            "clock/advance",
+        )
+        .await?;
+        Ok(e.data)
+    }
+
+    /// Simulator only (`POST /puffer/v1/validators/{index}/penalty`): lowers validator `index`'s balance by
+    /// `gwei` (to 0 at most) and returns its new balance. A real beacon node answers 404.
+    ///
+    /// # Errors
+    /// [`BeaconError::Api`] 404 naming the index when the validator is unknown; transport errors.
+    pub async fn penalize(&self, index: u64, gwei: u64) -> Result<Balance> {
+        let body = serde_json::json!({ "gwei": gwei.to_string() });
+        let e: Envelope<Balance> = decode(
+            self.post(&format!("/puffer/v1/validators/{index}/penalty"), &body)
+                .await?,
+            "penalty",
+        )
+        .await?;
+        Ok(e.data)
     }
 
     async fn get<T: DeserializeOwned>(&self, path: &str, what: &'static str) -> Result<T> {
@@ -187,5 +272,36 @@ impl BeaconNode for BeaconClient {
         )
         .await?;
         Ok(())
+    }
+
+    async fn withdrawals(
+        &self,
+        from_slot: u64,
+        to_slot: u64,
+        indices: &[u64],
+    ) -> Result<Vec<Withdrawal>> {
+        check_slot_range(from_slot, to_slot)?;
+        let body = serde_json::json!({
+            "from_slot": from_slot.to_string(),
+            "to_slot": to_slot.to_string(),
+            "indices": indices.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        });
+        match self.post("/puffer/v1/withdrawals", &body).await {
+            Ok(response) => {
+                let e: Envelope<Vec<Withdrawal>> = decode(response, "withdrawals").await?;
+                Ok(e.data)
+            }
+            Err(BeaconError::Api {
+                status: 404 | 405, ..
+            }) => {
+                debug!(
+                    from_slot,
+                    to_slot, "no range endpoint: reading the blocks one by one"
+                );
+                self.withdrawals_from_blocks(from_slot, to_slot, indices)
+                    .await
+            }
+            Err(e) => Err(e),
+        }
     }
 }

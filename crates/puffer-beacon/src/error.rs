@@ -68,6 +68,9 @@ pub enum BeaconError {
     /// The scenario file is not valid TOML for [`Scenario`](crate::Scenario), or is inconsistent.
     #[error("invalid scenario: {0}")]
     Scenario(String),
+    /// The node itself failed (e.g. a background task panicked).
+    #[error("internal error: {0}")]
+    Internal(String),
     /// The execution layer failed (following deposits or crediting withdrawals).
     #[error(transparent)]
     Chain(#[from] puffer_chain::ChainError),

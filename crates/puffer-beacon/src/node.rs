@@ -8,6 +8,7 @@ use alloy::primitives::B256;
 use puffer_keys::exit::SignedVoluntaryExit;
 
 use crate::error::{BeaconError, Result};
+use crate::sim::Withdrawal;
 use crate::types::{
     Balance, FinalityCheckpoints, Fork, Genesis, HeaderData, PubkeyBytes, Spec, ValidatorData,
     ValidatorStatus,
@@ -217,4 +218,35 @@ pub trait BeaconNode: Send + Sync {
         &self,
         exit: &SignedVoluntaryExit,
     ) -> impl Future<Output = Result<()>> + Send;
+
+    /// The withdrawals the chain paid in slots `from_slot..to_slot` (half-open) to the validators in
+    /// `indices` (all validators when empty), from the blocks' execution payloads.
+    ///
+    /// What every implementation guarantees:
+    /// - ascending `withdrawal_index` order, each withdrawal once, with [`Withdrawal::slot`] the slot of the
+    ///   block that paid it; amounts in Gwei exactly as the chain paid them;
+    /// - slots without a block, and slots after the head, contribute nothing (`to_slot` may lie in the future:
+    ///   only what exists is returned);
+    /// - `to_slot < from_slot` is refused with status 400 ([`BeaconError::BadRequest`] in process,
+    ///   [`BeaconError::Api`] over HTTP); `from_slot == to_slot` is an empty range.
+    ///
+    /// The simulator answers from its history in one call (`POST /puffer/v1/withdrawals`); over HTTP against
+    /// a real beacon node, [`BeaconClient`](crate::BeaconClient) reads every block in the range
+    /// (`GET /eth/v2/beacon/blocks/{slot}`), with the same result.
+    fn withdrawals(
+        &self,
+        from_slot: u64,
+        to_slot: u64,
+        indices: &[u64],
+    ) -> impl Future<Output = Result<Vec<Withdrawal>>> + Send;
+}
+
+/// Refuses a reversed slot range (shared by every [`BeaconNode::withdrawals`] implementation).
+pub(crate) fn check_slot_range(from_slot: u64, to_slot: u64) -> Result<()> {
+    if to_slot < from_slot {
+        return Err(BeaconError::BadRequest(format!(
+            "to_slot {to_slot} is before from_slot {from_slot}"
+        )));
+    }
+    Ok(())
 }

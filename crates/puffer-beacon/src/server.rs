@@ -14,9 +14,9 @@ use serde::de::DeserializeOwned;
 use tracing::info;
 
 use crate::error::BeaconError;
-use crate::node::{BlockId, StateId, ValidatorId};
+use crate::node::{BlockId, StateId, ValidatorId, check_slot_range};
 use crate::sim::SharedNode;
-use crate::types::{Envelope, ErrorBody};
+use crate::types::{Balance, ClockAdvance, Envelope, ErrorBody};
 
 impl IntoResponse for BeaconError {
     fn into_response(self) -> Response {
@@ -60,6 +60,10 @@ pub fn router(node: SharedNode) -> Router {
         )
         .route("/eth/v1/beacon/headers/{block_id}", get(header))
         .route("/eth/v1/beacon/pool/voluntary_exits", post(voluntary_exit))
+        .route("/eth/v2/beacon/blocks/{block_id}", get(block))
+        .route("/puffer/v1/withdrawals", post(withdrawals))
+        .route("/puffer/v1/clock/advance", post(clock_advance))
+        .route("/puffer/v1/validators/{index}/penalty", post(penalty))
         .with_state(node)
 }
 
@@ -207,4 +211,136 @@ async fn voluntary_exit(State(node): State<SharedNode>, body: Bytes) -> Reply {
         .map_err(|e| BeaconError::BadRequest(e.to_string()))?;
     node.lock().submit_voluntary_exit(&exit)?;
     Ok(StatusCode::OK.into_response())
+}
+
+async fn block(State(node): State<SharedNode>, Path(block): Path<String>) -> Reply {
+    let block: BlockId = block.parse()?;
+    let response = node.lock().block(block)?;
+    Ok(axum::Json(response).into_response())
+}
+
+/// `{"data": …}` without the state flags: the simulator-only endpoints.
+fn data<T: serde::Serialize>(data: T) -> Reply {
+    Ok(axum::Json(Envelope {
+        data,
+        execution_optimistic: None,
+        finalized: None,
+    })
+    .into_response())
+}
+
+/// A JSON object body whose keys are all in `allowed`.
+fn object_body(
+    body: &[u8],
+    allowed: &[&str],
+) -> Result<serde_json::Map<String, serde_json::Value>, BeaconError> {
+    let value: serde_json::Value = parse_body(body)?;
+    let serde_json::Value::Object(map) = value else {
+        return Err(BeaconError::BadRequest("expected a JSON object".into()));
+    };
+    if let Some(unknown) = map.keys().find(|k| !allowed.contains(&k.as_str())) {
+        return Err(BeaconError::BadRequest(format!(
+            "unknown field {unknown:?}; expected {}",
+            allowed.join(", ")
+        )));
+    }
+    Ok(map)
+}
+
+/// A decimal-string integer in `value`, or a 400 naming `field`.
+fn decimal(field: &'static str, value: &serde_json::Value) -> Result<u64, BeaconError> {
+    let invalid = || BeaconError::InvalidField {
+        field,
+        value: value.to_string(),
+    };
+    let text = value.as_str().ok_or_else(invalid)?;
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(invalid());
+    }
+    text.parse().map_err(|_| invalid())
+}
+
+/// The required decimal-string field `field` of `map`.
+fn required(
+    map: &serde_json::Map<String, serde_json::Value>,
+    field: &'static str,
+) -> Result<u64, BeaconError> {
+    let value = map
+        .get(field)
+        .ok_or_else(|| BeaconError::BadRequest(format!("missing field {field:?}")))?;
+    decimal(field, value)
+}
+
+/// Simulator only: `{"from_slot":"A","to_slot":"B","indices":["1",…]}` → the withdrawals paid in `A..B`.
+async fn withdrawals(State(node): State<SharedNode>, body: Bytes) -> Reply {
+    let map = object_body(&body, &["from_slot", "to_slot", "indices"])?;
+    let from_slot = required(&map, "from_slot")?;
+    let to_slot = required(&map, "to_slot")?;
+    let indices = match map.get("indices") {
+        None | Some(serde_json::Value::Null) => Vec::new(),
+        Some(serde_json::Value::Array(items)) => items
+            .iter()
+            .map(|v| decimal("indices", v))
+            .collect::<Result<_, _>>()?,
+        Some(other) => {
+            return Err(BeaconError::InvalidField {
+                field: "indices",
+                value: other.to_string(),
+            });
+        }
+    };
+    check_slot_range(from_slot, to_slot)?;
+    data(node.lock().withdrawals(from_slot, to_slot, &indices))
+}
+
+/// The longest jump one `clock/advance` call takes (a year), so a typo cannot stall the node for hours.
+pub const MAX_CLOCK_ADVANCE_SECONDS: u64 = 31_557_600;
+
+/// Simulator only: `{"seconds":"N"}` → advance the clock offset and process up to the new wall-clock slot.
+async fn clock_advance(State(node): State<SharedNode>, body: Bytes) -> Reply {
+    let map = object_body(&body, &["seconds"])?;
+    let seconds = required(&map, "seconds")?;
+    if seconds > MAX_CLOCK_ADVANCE_SECONDS {
+        return Err(BeaconError::BadRequest(format!(
+            "seconds {seconds} is more than one call may advance ({MAX_CLOCK_ADVANCE_SECONDS}); split it"
+        )));
+    }
+    // Processing a week of epochs takes a moment: off the async workers.
+    let answer = tokio::task::spawn_blocking(move || {
+        let mut n = node.lock();
+        n.advance_clock(seconds);
+        let slot = n.slot_at(unix_now());
+        n.advance_to_slot(slot);
+        ClockAdvance {
+            slot: n.slot(),
+            offset_seconds: n.clock_offset(),
+        }
+    })
+    .await
+    .map_err(|e| BeaconError::Internal(format!("clock task failed: {e}")))?;
+    info!(seconds, slot = answer.slot, "clock advanced over HTTP");
+    data(answer)
+}
+
+/// Simulator only: `{"gwei":"N"}` → lower validator `index`'s balance; answers its new balance.
+async fn penalty(State(node): State<SharedNode>, Path(index): Path<String>, body: Bytes) -> Reply {
+    let index = match index.parse::<ValidatorId>()? {
+        ValidatorId::Index(i) => i,
+        ValidatorId::Pubkey(_) => return Err(BeaconError::InvalidValidatorId(index)),
+    };
+    let map = object_body(&body, &["gwei"])?;
+    let gwei = required(&map, "gwei")?;
+    let mut n = node.lock();
+    n.penalize(index, gwei)?;
+    let v = n.validator(StateId::Head, ValidatorId::Index(index))?;
+    data(Balance {
+        index,
+        balance: v.balance,
+    })
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }

@@ -295,6 +295,96 @@ pub struct HeaderData {
     pub header: SignedHeader,
 }
 
+/// A withdrawal as an execution payload lists it (`withdrawals` in a block body).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExecutionWithdrawal {
+    /// Withdrawal counter.
+    #[serde(with = "quoted_u64")]
+    pub index: u64,
+    /// Validator index.
+    #[serde(with = "quoted_u64")]
+    pub validator_index: u64,
+    /// Recipient.
+    pub address: alloy::primitives::Address,
+    /// Gwei.
+    #[serde(with = "quoted_u64")]
+    pub amount: u64,
+}
+
+/// The subset of an `ExecutionPayload` Puffer reads (real nodes send more fields; they are ignored).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExecutionPayload {
+    /// Execution-layer block number (synthetic in the simulator: the slot).
+    #[serde(with = "quoted_u64")]
+    pub block_number: u64,
+    /// Execution-layer timestamp: `genesis_time + slot × seconds_per_slot`.
+    #[serde(with = "quoted_u64")]
+    pub timestamp: u64,
+    /// Withdrawals paid by this block (absent before Capella).
+    #[serde(default)]
+    pub withdrawals: Vec<ExecutionWithdrawal>,
+}
+
+/// The subset of a `BeaconBlockBody` Puffer reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockBody {
+    /// The execution payload (absent before Bellatrix).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub execution_payload: Option<ExecutionPayload>,
+}
+
+/// `BeaconBlock`, with the body subset.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BeaconBlock {
+    /// The slot.
+    #[serde(with = "quoted_u64")]
+    pub slot: u64,
+    /// Proposer's index.
+    #[serde(with = "quoted_u64")]
+    pub proposer_index: u64,
+    /// Parent block root.
+    pub parent_root: B256,
+    /// Post-state root.
+    pub state_root: B256,
+    /// The body.
+    pub body: BlockBody,
+}
+
+/// `SignedBeaconBlock`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedBlock {
+    /// The block.
+    pub message: BeaconBlock,
+    /// Proposer's signature (zero in the simulator).
+    pub signature: SignatureBytes,
+}
+
+/// `GET /eth/v2/beacon/blocks/{block_id}`: `{"version", "execution_optimistic", "finalized", "data"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockResponse {
+    /// Fork name of the block (`deneb` in the simulator).
+    pub version: String,
+    /// Whether the block was imported optimistically.
+    #[serde(default)]
+    pub execution_optimistic: bool,
+    /// Whether the block is finalized.
+    #[serde(default)]
+    pub finalized: bool,
+    /// The signed block.
+    pub data: SignedBlock,
+}
+
+/// The answer of the simulator-only `POST /puffer/v1/clock/advance`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClockAdvance {
+    /// The head slot after processing up to the new wall-clock slot.
+    #[serde(with = "quoted_u64")]
+    pub slot: u64,
+    /// Seconds added to the wall clock in total.
+    #[serde(with = "quoted_u64")]
+    pub offset_seconds: u64,
+}
+
 /// The subset of `GET /eth/v1/config/spec` Puffer reads, parsed from the node's string map.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Spec {

@@ -242,9 +242,11 @@ fn withdrawals(node: &mut SimNode, epoch: u64) {
                     index: i,
                     address,
                     amount,
+                    slot: node.slot,
                 };
                 node.next_withdrawal_index += 1;
                 node.pending_withdrawals.push(w);
+                node.withdrawal_history.push(w);
                 node.events.push(SimEvent::Withdrawal {
                     withdrawal_index: w.withdrawal_index,
                     index: i,

@@ -29,8 +29,10 @@ pub use shared::SharedNode;
 use crate::error::{BeaconError, Result};
 use crate::node::{BlockId, StateId, ValidatorId};
 use crate::types::{
-    Balance, BeaconBlockHeader, Checkpoint, FAR_FUTURE_EPOCH, FinalityCheckpoints, Fork, Genesis,
-    HeaderData, PubkeyBytes, SignedHeader, Spec, Validator, ValidatorData, ValidatorStatus,
+    Balance, BeaconBlock, BeaconBlockHeader, BlockBody, BlockResponse, Checkpoint,
+    ExecutionPayload, ExecutionWithdrawal, FAR_FUTURE_EPOCH, FinalityCheckpoints, Fork, Genesis,
+    HeaderData, PubkeyBytes, SignedBlock, SignedHeader, Spec, Validator, ValidatorData,
+    ValidatorStatus,
 };
 
 /// `MAX_EFFECTIVE_BALANCE`: 32 ETH in Gwei.
@@ -114,6 +116,17 @@ pub enum SimEvent {
         /// Gwei.
         amount: u64,
     },
+    /// A developer lowered a validator's balance ([`SimNode::penalize`]).
+    Penalty {
+        /// Slot it was applied in.
+        slot: u64,
+        /// Index.
+        index: u64,
+        /// Gwei taken (less than asked when the balance ran out).
+        amount: u64,
+        /// The balance after it, Gwei.
+        balance: u64,
+    },
     /// An epoch was processed.
     Epoch {
         /// The epoch that ended.
@@ -125,17 +138,26 @@ pub enum SimEvent {
     },
 }
 
-/// A withdrawal waiting to be credited on the execution layer.
+/// A withdrawal the beacon chain paid to the execution layer.
+///
+/// Its JSON is the Beacon API's withdrawal object plus the slot, integers as decimal strings:
+/// `{"index","validator_index","address","amount","slot"}` (`index` is the withdrawal counter).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Withdrawal {
-    /// Withdrawal counter.
+    /// Withdrawal counter (`index` in the API).
+    #[serde(rename = "index", with = "crate::types::quoted_u64")]
     pub withdrawal_index: u64,
-    /// Validator index.
+    /// Validator index (`validator_index` in the API).
+    #[serde(rename = "validator_index", with = "crate::types::quoted_u64")]
     pub index: u64,
     /// Recipient.
     pub address: Address,
     /// Gwei.
+    #[serde(with = "crate::types::quoted_u64")]
     pub amount: u64,
+    /// Slot of the block that paid it (the sweep runs at epoch boundaries: the epoch's first slot).
+    #[serde(with = "crate::types::quoted_u64")]
+    pub slot: u64,
 }
 
 /// The registry entry, with the simulator's hidden per-validator data.
@@ -174,6 +196,10 @@ pub struct SimNode {
     next_withdrawal_index: u64,
     next_withdrawal_validator: u64,
     pending_withdrawals: Vec<Withdrawal>,
+    /// Every withdrawal made, in `withdrawal_index` (hence slot) order.
+    withdrawal_history: Vec<Withdrawal>,
+    /// Seconds added to the wall clock by [`SimNode::advance_clock`].
+    clock_offset: u64,
     events: Vec<SimEvent>,
     /// Last execution-layer block whose deposits were ingested.
     pub(crate) last_el_block: Option<u64>,
@@ -209,6 +235,8 @@ impl SimNode {
             next_withdrawal_index: 0,
             next_withdrawal_validator: 0,
             pending_withdrawals: Vec::new(),
+            withdrawal_history: Vec::new(),
+            clock_offset: 0,
             events: Vec::new(),
             last_el_block: None,
             active_now: 0,
@@ -246,26 +274,106 @@ impl SimNode {
         std::mem::take(&mut self.pending_withdrawals)
     }
 
-    /// Credits every pending withdrawal through `credit`. On error, the failed withdrawal and the ones after
-    /// it stay pending.
+    /// Credits every pending withdrawal through `credit`, with one `credit(address, total)` per distinct
+    /// address (in the order addresses first appear; a 7-day clock jump makes tens of thousands of small
+    /// withdrawals to a few addresses). On error, the withdrawals of the address that failed and of the
+    /// addresses after it stay pending, in their order; those already credited do not.
     ///
     /// # Errors
     /// The execution layer's.
     pub fn pay_withdrawals(&mut self, credit: &mut dyn crate::ExecutionCredit) -> Result<()> {
         let pending = self.take_withdrawals();
-        for (i, w) in pending.iter().enumerate() {
-            if let Err(e) = credit.credit(w.address, w.amount) {
-                self.pending_withdrawals
-                    .splice(0..0, pending[i..].iter().copied());
+        // (address, total Gwei) in first-seen order, and each withdrawal's group.
+        let mut groups: Vec<(Address, u64)> = Vec::new();
+        let mut open: HashMap<Address, usize> = HashMap::new();
+        let mut group_of = Vec::with_capacity(pending.len());
+        for w in &pending {
+            let g = match open.get(&w.address) {
+                Some(&g) if groups[g].1.checked_add(w.amount).is_some() => g,
+                // A new address, or a sum past u64 (not on any real chain): a new group.
+                _ => {
+                    groups.push((w.address, 0));
+                    open.insert(w.address, groups.len() - 1);
+                    groups.len() - 1
+                }
+            };
+            groups[g].1 += w.amount;
+            group_of.push(g);
+        }
+        for (g, &(address, total)) in groups.iter().enumerate() {
+            if let Err(e) = credit.credit(address, total) {
+                let unpaid = pending
+                    .iter()
+                    .zip(&group_of)
+                    .filter(|&(_, &wg)| wg >= g)
+                    .map(|(w, _)| *w);
+                self.pending_withdrawals.splice(0..0, unpaid);
                 return Err(e);
             }
         }
         Ok(())
     }
 
-    /// The slot at unix time `now` (slot 0 before genesis).
+    /// Every withdrawal paid in slots `from_slot..to_slot` (half-open) to the validators in `indices` (all
+    /// when empty), in ascending `withdrawal_index` order. Slots after the head have none; an empty or
+    /// reversed range gives nothing.
+    pub fn withdrawals(&self, from_slot: u64, to_slot: u64, indices: &[u64]) -> Vec<Withdrawal> {
+        let h = &self.withdrawal_history;
+        let start = h.partition_point(|w| w.slot < from_slot);
+        let end = h.partition_point(|w| w.slot < to_slot).max(start);
+        let mut wanted = indices.to_vec();
+        wanted.sort_unstable();
+        h[start..end]
+            .iter()
+            .filter(|w| wanted.is_empty() || wanted.binary_search(&w.index).is_ok())
+            .copied()
+            .collect()
+    }
+
+    /// The slot at unix time `now` plus the [clock offset](Self::clock_offset) (slot 0 before genesis):
+    /// `(now + offset - genesis_time) / seconds_per_slot`.
     pub fn slot_at(&self, now: u64) -> u64 {
-        now.saturating_sub(self.config.genesis_time) / self.config.seconds_per_slot.max(1)
+        now.saturating_add(self.clock_offset)
+            .saturating_sub(self.config.genesis_time)
+            / self.config.seconds_per_slot.max(1)
+    }
+
+    /// Moves the simulated wall clock `seconds` forward: [`slot_at`](Self::slot_at) adds the total. Nothing is
+    /// processed until the clock is followed ([`advance_to_slot`](Self::advance_to_slot)`(slot_at(now))`);
+    /// the genesis time does not change. This is how a devnet keeps the beacon clock with an execution-layer
+    /// clock moved by `evm_increaseTime`.
+    pub fn advance_clock(&mut self, seconds: u64) {
+        self.clock_offset = self.clock_offset.saturating_add(seconds);
+        info!(seconds, offset = self.clock_offset, "beacon clock advanced");
+    }
+
+    /// Seconds [`advance_clock`](Self::advance_clock) added in total.
+    pub fn clock_offset(&self) -> u64 {
+        self.clock_offset
+    }
+
+    /// Lowers validator `index`'s balance by `gwei` (to 0 at most), as missed duties or an inactivity leak
+    /// would; the effective balance follows at the next epoch boundary by the hysteresis rule. A devnet lever
+    /// to push a validator below the 31 ETH ejection balance. Records [`SimEvent::Penalty`].
+    ///
+    /// # Errors
+    /// [`BeaconError::ValidatorNotFound`] naming the index when there is no such validator.
+    pub fn penalize(&mut self, index: u64, gwei: u64) -> Result<()> {
+        let balance = usize::try_from(index)
+            .ok()
+            .and_then(|i| self.balances.get_mut(i))
+            .ok_or_else(|| BeaconError::ValidatorNotFound(index.to_string()))?;
+        let amount = gwei.min(*balance);
+        *balance -= amount;
+        let balance = *balance;
+        info!(index, amount, balance, "validator penalized");
+        self.events.push(SimEvent::Penalty {
+            slot: self.slot,
+            index,
+            amount,
+            balance,
+        });
+        Ok(())
     }
 
     /// Moves the clock forward to `slot`, processing every epoch boundary crossed. Earlier slots are a no-op.
@@ -714,6 +822,50 @@ impl SimNode {
         })
     }
 
+    /// `GET /eth/v2/beacon/blocks/{block_id}`: the header's slot, proposer and roots, and an execution
+    /// payload listing the withdrawals paid in that slot (block number = slot, timestamp = slot time).
+    ///
+    /// # Errors
+    /// [`BeaconError::BlockNotFound`] for future slots and unknown roots.
+    pub fn block(&self, block: BlockId) -> Result<BlockResponse> {
+        let header = self.header(block)?;
+        let m = header.header.message;
+        let withdrawals = self
+            .withdrawals(m.slot, m.slot.saturating_add(1), &[])
+            .into_iter()
+            .map(|w| ExecutionWithdrawal {
+                index: w.withdrawal_index,
+                validator_index: w.index,
+                address: w.address,
+                amount: w.amount,
+            })
+            .collect();
+        let finalized_slot = self.epoch().saturating_sub(2) * self.config.slots_per_epoch;
+        Ok(BlockResponse {
+            version: "deneb".into(),
+            execution_optimistic: false,
+            finalized: m.slot <= finalized_slot,
+            data: SignedBlock {
+                message: BeaconBlock {
+                    slot: m.slot,
+                    proposer_index: m.proposer_index,
+                    parent_root: m.parent_root,
+                    state_root: m.state_root,
+                    body: BlockBody {
+                        execution_payload: Some(ExecutionPayload {
+                            block_number: m.slot,
+                            timestamp: self.config.genesis_time.saturating_add(
+                                m.slot.saturating_mul(self.config.seconds_per_slot),
+                            ),
+                            withdrawals,
+                        }),
+                    },
+                },
+                signature: header.header.signature,
+            },
+        })
+    }
+
     fn tagged_root(&self, tag: &[u8], slot: u64) -> B256 {
         let mut h = Sha256::new();
         h.update(tag);
@@ -757,4 +909,156 @@ fn verified_deposit(
         signature: Signature::from_bytes(signature, "signature").ok()?,
     };
     d.verify(genesis_fork_version).ok().map(|()| d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ExecutionCredit;
+    use crate::credit::RecordingCredit;
+
+    fn node() -> SimNode {
+        SimNode::new(SimConfig::fast(1), Scenario::default()).expect("valid config")
+    }
+
+    fn w(withdrawal_index: u64, index: u64, to: u8, amount: u64, slot: u64) -> Withdrawal {
+        Withdrawal {
+            withdrawal_index,
+            index,
+            address: Address::repeat_byte(to),
+            amount,
+            slot,
+        }
+    }
+
+    /// Records like [`RecordingCredit`] but fails on call number `fail_at` (0-based).
+    struct FailingCredit {
+        calls: usize,
+        fail_at: usize,
+        ok: RecordingCredit,
+    }
+
+    impl ExecutionCredit for FailingCredit {
+        fn credit(&mut self, address: Address, gwei: u64) -> Result<()> {
+            self.calls += 1;
+            if self.calls - 1 == self.fail_at {
+                return Err(BeaconError::Internal("execution layer down".into()));
+            }
+            self.ok.credit(address, gwei)
+        }
+    }
+
+    fn pending() -> Vec<Withdrawal> {
+        vec![
+            w(0, 0, 0xa, 10, 8),
+            w(1, 1, 0xb, 20, 8),
+            w(2, 2, 0xa, 30, 8),
+            w(3, 3, 0xc, 40, 16),
+            w(4, 4, 0xb, 50, 16),
+        ]
+    }
+
+    #[test]
+    fn pay_withdrawals_credits_each_address_once_in_first_seen_order() {
+        let mut n = node();
+        n.pending_withdrawals = pending();
+        let mut credit = RecordingCredit::default();
+        n.pay_withdrawals(&mut credit).expect("paid");
+        assert_eq!(
+            credit.credits,
+            vec![
+                (Address::repeat_byte(0xa), 40),
+                (Address::repeat_byte(0xb), 70),
+                (Address::repeat_byte(0xc), 40),
+            ]
+        );
+        assert!(n.take_withdrawals().is_empty());
+    }
+
+    #[test]
+    fn pay_withdrawals_requeues_exactly_what_was_not_credited() {
+        let mut n = node();
+        n.pending_withdrawals = pending();
+        // 0xa is credited, 0xb fails: 0xb's and 0xc's withdrawals stay pending, in order.
+        let mut credit = FailingCredit {
+            calls: 0,
+            fail_at: 1,
+            ok: RecordingCredit::default(),
+        };
+        assert!(n.pay_withdrawals(&mut credit).is_err());
+        assert_eq!(credit.ok.credits, vec![(Address::repeat_byte(0xa), 40)]);
+        let left: Vec<u64> = n
+            .pending_withdrawals
+            .iter()
+            .map(|w| w.withdrawal_index)
+            .collect();
+        assert_eq!(left, vec![1, 3, 4]);
+        // Retrying pays the rest once each; nothing is paid twice.
+        let mut retry = RecordingCredit::default();
+        n.pay_withdrawals(&mut retry).expect("paid");
+        assert_eq!(
+            retry.credits,
+            vec![
+                (Address::repeat_byte(0xb), 70),
+                (Address::repeat_byte(0xc), 40),
+            ]
+        );
+        // A failure on the first address leaves everything pending.
+        n.pending_withdrawals = pending();
+        let mut first = FailingCredit {
+            calls: 0,
+            fail_at: 0,
+            ok: RecordingCredit::default(),
+        };
+        assert!(n.pay_withdrawals(&mut first).is_err());
+        assert_eq!(n.pending_withdrawals, pending());
+    }
+
+    #[test]
+    fn withdrawals_are_half_open_and_filtered() {
+        let mut n = node();
+        n.withdrawal_history = pending();
+        let ids = |v: Vec<Withdrawal>| v.iter().map(|w| w.withdrawal_index).collect::<Vec<_>>();
+        assert_eq!(ids(n.withdrawals(0, 100, &[])), vec![0, 1, 2, 3, 4]);
+        assert_eq!(ids(n.withdrawals(8, 16, &[])), vec![0, 1, 2]);
+        assert_eq!(ids(n.withdrawals(9, 16, &[])), Vec::<u64>::new());
+        assert_eq!(ids(n.withdrawals(16, 17, &[4, 0, 3])), vec![3, 4]);
+        assert_eq!(ids(n.withdrawals(0, 100, &[2, 99])), vec![2]);
+        assert_eq!(ids(n.withdrawals(16, 8, &[])), Vec::<u64>::new());
+    }
+
+    #[test]
+    fn clock_offset_moves_slot_at_but_not_genesis() {
+        let mut n = node();
+        let genesis = n.genesis().genesis_time;
+        let sps = n.config().seconds_per_slot;
+        assert_eq!(n.slot_at(genesis + 10 * sps), 10);
+        n.advance_clock(5 * sps);
+        n.advance_clock(sps);
+        assert_eq!(n.clock_offset(), 6 * sps);
+        assert_eq!(n.slot_at(genesis + 10 * sps), 16);
+        assert_eq!(n.genesis().genesis_time, genesis);
+    }
+
+    #[test]
+    fn penalize_saturates_and_records_an_event() {
+        let mut n = node();
+        let i = n.add_genesis_validator(
+            PubkeyBytes::repeat_byte(1),
+            B256::ZERO,
+            MAX_EFFECTIVE_BALANCE,
+        );
+        n.penalize(i, 2 * EFFECTIVE_BALANCE_INCREMENT)
+            .expect("known");
+        assert_eq!(n.balances[0], 30 * EFFECTIVE_BALANCE_INCREMENT);
+        n.penalize(i, u64::MAX).expect("known");
+        assert_eq!(n.balances[0], 0);
+        assert!(matches!(
+            n.events().last(),
+            Some(SimEvent::Penalty { index: 0, amount, balance: 0, .. }) if *amount == 30 * EFFECTIVE_BALANCE_INCREMENT
+        ));
+        let err = n.penalize(7, 1).expect_err("unknown");
+        assert_eq!(err.status(), 404);
+        assert!(err.to_string().contains('7'), "{err}");
+    }
 }

@@ -4,9 +4,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use puffer_keys::exit::SignedVoluntaryExit;
 
-use super::SimNode;
+use super::{SimNode, Withdrawal};
 use crate::error::Result;
-use crate::node::{BeaconNode, BlockId, StateId, ValidatorId};
+use crate::node::{BeaconNode, BlockId, StateId, ValidatorId, check_slot_range};
 use crate::types::{
     Balance, FinalityCheckpoints, Fork, Genesis, HeaderData, Spec, ValidatorData, ValidatorStatus,
 };
@@ -70,5 +70,15 @@ impl BeaconNode for SharedNode {
 
     async fn submit_voluntary_exit(&self, exit: &SignedVoluntaryExit) -> Result<()> {
         self.lock().submit_voluntary_exit(exit)
+    }
+
+    async fn withdrawals(
+        &self,
+        from_slot: u64,
+        to_slot: u64,
+        indices: &[u64],
+    ) -> Result<Vec<Withdrawal>> {
+        check_slot_range(from_slot, to_slot)?;
+        Ok(self.lock().withdrawals(from_slot, to_slot, indices))
     }
 }

@@ -1,5 +1,6 @@
 //! Integration tests of puffer-beacon (one binary).
 
+mod admin;
 mod anvil;
 mod bad_input;
 mod common;
@@ -8,3 +9,4 @@ mod fixtures;
 mod http;
 mod lifecycle;
 mod queues;
+mod withdrawals;
