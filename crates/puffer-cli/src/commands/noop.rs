@@ -8,10 +8,10 @@ use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use puffer_beacon::{BeaconClient, BeaconNode, StateId, ValidatorId};
 use puffer_chain::{
-    Chain, LogFilter, NodeOperator,
+    NodeOperator,
     alloy::{
         primitives::{Address, B256, U256},
-        sol_types::SolEvent,
+
     },
     bindings::{GuardianModule, PufferProtocol},
     contract::call_decode,
