@@ -152,7 +152,12 @@ fn staker_noop_guardians_and_dao_on_the_devnet() {
     );
     // Through the end of the growth spurt: the guardians post the report.
     let before: Value = devnet.json(&["status"]);
-    devnet.ok(&["devnet", "advance", "7d"]);
+    let advanced = devnet.json(&["devnet", "advance", "7d"]);
+    // 1 s slots: the beacon node processed the week at once.
+    assert!(
+        advanced["beaconSlot"].as_u64().unwrap() >= 7 * 86_400,
+        "{advanced}"
+    );
     let reported = eventually("the guardians' report", 90, || {
         let s = devnet.json(&["status"]);
         (s["nextSpurtToReport"].as_u64().unwrap() > before["nextSpurtToReport"].as_u64().unwrap())
@@ -232,6 +237,15 @@ fn staker_noop_guardians_and_dao_on_the_devnet() {
     .unwrap();
     assert_eq!(shares_before - shares_after, wei(&redeemed["shares"]));
     assert!(wei(&redeemed["paidWei"]) >= wei(&redeemed["minWei"]));
+
+    // The devnet's penalty lever reaches the beacon node (the exiting validator: nothing else depends on it).
+    let index = exit["validatorIndex"].as_u64().unwrap().to_string();
+    let penalized = devnet.json(&["devnet", "penalize", &index, "0.5"]);
+    assert_eq!(penalized["penaltyGwei"], 500_000_000);
+    assert!(
+        penalized["balanceGwei"].as_u64().unwrap() < 32_000_000_000,
+        "{penalized}"
+    );
 
     eprintln!("end to end in {:.1} s", started.elapsed().as_secs_f64());
     let health = devnet.json(&["devnet", "status"]);
