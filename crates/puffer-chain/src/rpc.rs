@@ -88,7 +88,6 @@ fn is_transient(err: &TransportError) -> bool {
 }
 
 impl RpcChain {
-
     /// The timestamp of block `at`.
     fn block_timestamp(&mut self, at: BlockNumberOrTag) -> Result<u64> {
         let block = self.rpc("eth_getBlockByNumber", |p| async move {

@@ -418,7 +418,11 @@ impl Guardian {
     /// # Errors
     /// Store errors.
     pub fn published_trees(&self, spurt: u64) -> Result<Option<SpurtTrees>> {
-        get_json(&*self.store, Table::Reports, &format!("{spurt:020}/published"))
+        get_json(
+            &*self.store,
+            Table::Reports,
+            &format!("{spurt:020}/published"),
+        )
     }
 
     /// The trees and proofs of a spurt this guardian computed.

@@ -151,7 +151,10 @@ pub fn spurt_inputs(obs: &Observation) -> SpurtInputs {
             continue; // not active by the window's end: nothing to report yet
         }
         let withdrawable = first_slot(v.withdrawable_epoch, obs.slots_per_epoch);
-        let mine = by_index.get(&v.index).map(Vec::as_slice).unwrap_or_default();
+        let mine = by_index
+            .get(&v.index)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         if mine
             .iter()
             .any(|wd| wd.slot >= withdrawable && wd.slot < w.from_slot)
@@ -288,17 +291,20 @@ mod tests {
             window(0, 8, 40),
             vec![validator(1, 0), exiting],
             vec![
-                wd(0, 0, 4, 999),          // before the window: not this spurt's
-                wd(1, 0, 8, 100),          // partial
-                wd(2, 1, 8, 50),           // partial of the exiting one: returns to the pools
-                wd(3, 0, 36, 200),         // partial
+                wd(0, 0, 4, 999),             // before the window: not this spurt's
+                wd(1, 0, 8, 100),             // partial
+                wd(2, 1, 8, 50),              // partial of the exiting one: returns to the pools
+                wd(3, 0, 36, 200),            // partial
                 wd(4, 1, 24, 30_000_000_000), // full: below 31 ETH came back
-                wd(5, 0, 40, 7),           // after the window
+                wd(5, 0, 40, 7),              // after the window
             ],
         );
         let inputs = spurt_inputs(&obs);
         let v0 = &inputs.validators[0];
-        assert_eq!(v0.rewards_wei, U256::from(300u64) * U256::from(WEI_PER_GWEI));
+        assert_eq!(
+            v0.rewards_wei,
+            U256::from(300u64) * U256::from(WEI_PER_GWEI)
+        );
         assert!(v0.active && v0.exit.is_none() && v0.activated);
         assert_eq!(v0.balance_gwei, 32_000_000_000);
         let v1 = &inputs.validators[1];
@@ -318,11 +324,15 @@ mod tests {
         v.withdrawable_epoch = 2;
         let full = |amount| vec![wd(0, 0, 12, amount)];
         let reason = |v: &ObservedValidator, amount| {
-            spurt_inputs(&observation(window(0, 0, 40), vec![v.clone()], full(amount))).validators
-                [0]
-            .exit
-            .unwrap()
-            .1
+            spurt_inputs(&observation(
+                window(0, 0, 40),
+                vec![v.clone()],
+                full(amount),
+            ))
+            .validators[0]
+                .exit
+                .unwrap()
+                .1
         };
         assert_eq!(reason(&v, 32_000_000_000), ExitReason::Voluntary);
         assert_eq!(reason(&v, 30_999_999_999), ExitReason::BalanceBelowEjection);

@@ -449,7 +449,10 @@ pub fn verify_trees(trees: &SpurtTrees, roots: &PostedRoots) -> Result<(), Strin
     for e in &trees.exits {
         let leaf = merkle::exit_leaf(spurt, e.validator_id, e.returned_wei, e.reason);
         if !MerkleTree::verify(roots.exits_root, leaf, &e.proof) {
-            return Err(format!("exit of validator {} is not proven", e.validator_id));
+            return Err(format!(
+                "exit of validator {} is not proven",
+                e.validator_id
+            ));
         }
     }
     if trees.activations_root != roots.activations_root {
@@ -494,21 +497,26 @@ pub fn process_trees(
             chunk.iter().map(|a| a.proof.clone()).collect(),
         ));
     }
-    for chunk in trees.exits.chunks(puffer_chain::report::MAX_EXITS_PER_CHUNK) {
-        results.push(reports.process_exits(
-            chain,
-            sender,
-            spurt,
-            chunk
-                .iter()
-                .map(|e| crate::bindings::ISpurtReporterTypes::Exit {
-                    validatorId: e.validator_id,
-                    returnedWei: e.returned_wei,
-                    reason: e.reason.as_u8(),
-                })
-                .collect(),
-            chunk.iter().map(|e| e.proof.clone()).collect(),
-        ));
+    for chunk in trees
+        .exits
+        .chunks(puffer_chain::report::MAX_EXITS_PER_CHUNK)
+    {
+        results.push(
+            reports.process_exits(
+                chain,
+                sender,
+                spurt,
+                chunk
+                    .iter()
+                    .map(|e| crate::bindings::ISpurtReporterTypes::Exit {
+                        validatorId: e.validator_id,
+                        returnedWei: e.returned_wei,
+                        reason: e.reason.as_u8(),
+                    })
+                    .collect(),
+                chunk.iter().map(|e| e.proof.clone()).collect(),
+            ),
+        );
     }
     results
 }

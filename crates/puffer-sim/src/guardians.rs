@@ -341,9 +341,12 @@ impl GuardianSet {
         chain: &mut dyn Chain,
         build: &SpurtBuild,
     ) -> Result<(), GuardianSetError> {
-        for result in
-            puffer_guardian::report::process_trees(chain, &self.reports, &self.relayer, &build.trees)
-        {
+        for result in puffer_guardian::report::process_trees(
+            chain,
+            &self.reports,
+            &self.relayer,
+            &build.trees,
+        ) {
             result?;
         }
         Ok(())

@@ -1,4 +1,4 @@
-//! `puffer devnet up|down|status|advance`: the whole system on this machine — anvil, the protocol deployed with
+//! `puffer devnet up|down|status|advance|penalize`: the whole system on this machine — anvil, the protocol deployed with
 //! dev contracts, the simulated beacon node following anvil's deposit contract, and the guardians — as child
 //! processes that outlive the command, recorded in `<dir>/devnet.json` so that `down` stops exactly them.
 //!
@@ -28,10 +28,13 @@ use puffer_chain::{
 };
 use serde::Serialize;
 
+use puffer_beacon::{BeaconClient, BeaconError, BeaconNode as _, credit::WEI_PER_GWEI};
+
 use crate::cli::{
+    amount::{format_eth, parse_eth},
     context::{Output, Role},
     devnet_state::{ChildProcess, DevnetState, GuardianEntry},
-    http::get_ok,
+    http::{get_ok, runtime},
 };
 
 /// First development account of the guardians' operator keys.
@@ -73,11 +76,23 @@ pub(crate) enum DevnetCommand {
     /// Whether each process is alive and each endpoint answers.
     #[command(after_help = "Example:\n  puffer devnet status --json")]
     Status,
-    /// Move the chain's clock forward (e.g. to the end of a growth spurt) and mine a block.
+    /// Move the execution chain's clock forward (e.g. to the end of a growth spurt) and mine a block; the
+    /// beacon node's clock moves by the same seconds and it processes the epochs in between.
     #[command(after_help = "Examples:\n  puffer devnet advance 7d\n  puffer devnet advance 90m")]
     Advance {
         /// How far: a number with s, m, h or d (`7d`, `36h`, `90m`, `30s`).
         duration: String,
+    },
+    /// Lower a validator's balance on the devnet's simulated beacon node (e.g. below the 31 ETH ejection
+    /// balance); its effective balance follows at the next epoch.
+    #[command(
+        after_help = "Examples:\n  puffer devnet penalize 3 1.5\n  puffer devnet penalize 0 2eth --json"
+    )]
+    Penalize {
+        /// The validator's beacon-chain index.
+        validator_index: u64,
+        /// How much to take, in ETH (`1.5`, `2eth`, `500000000 gwei`); at most 9 decimals (Gwei precision).
+        amount: String,
     },
 }
 
@@ -138,20 +153,105 @@ pub(crate) fn run(args: DevnetArgs) -> anyhow::Result<()> {
         DevnetCommand::Up(up) => self::up(&args.devnet_dir, &up, out),
         DevnetCommand::Down => down(&args.devnet_dir, out),
         DevnetCommand::Status => status(&args.devnet_dir, out),
-        DevnetCommand::Advance { duration } => {
-            let secs = parse_duration(&duration)?;
-            let state = DevnetState::load(&args.devnet_dir)?
-                .with_context(|| no_devnet(&args.devnet_dir))?;
-            let mut chain = RpcChain::connect(&state.rpc_url)?;
-            chain.advance_time(secs)?;
-            chain.mine()?;
-            let now = chain.timestamp()?;
-            out.emit(
-                &serde_json::json!({ "advancedSeconds": secs, "timestamp": now }),
-                || format!("chain clock moved {secs} s forward (now {now})"),
-            )
-        }
+        DevnetCommand::Advance { duration } => advance(&args.devnet_dir, &duration, out),
+        DevnetCommand::Penalize {
+            validator_index,
+            amount,
+        } => penalize(&args.devnet_dir, validator_index, &amount, out),
     }
+}
+
+/// The devnet's beacon node, or a [`NotConnected`](crate::cli::context::NotConnected) (exit code 3) naming it.
+fn beacon_client(state: &DevnetState) -> anyhow::Result<BeaconClient> {
+    BeaconClient::new(&state.beacon_url).map_err(|e| beacon_unreachable(state, &e).into())
+}
+
+/// Transport failures (refused, timed out) become exit code 3 with one line; node answers stay errors.
+fn beacon_error(state: &DevnetState, e: BeaconError) -> anyhow::Error {
+    match e {
+        BeaconError::Transport(_) | BeaconError::BadUrl(_) => beacon_unreachable(state, &e).into(),
+        other => anyhow::Error::new(other).context(format!("beacon node {}", state.beacon_url)),
+    }
+}
+
+fn beacon_unreachable(state: &DevnetState, e: &BeaconError) -> crate::cli::context::NotConnected {
+    let cause = match e {
+        BeaconError::Transport(t) if t.is_connect() => "connection refused".to_owned(),
+        BeaconError::Transport(t) if t.is_timeout() => "timed out".to_owned(),
+        other => other.to_string(),
+    };
+    crate::cli::context::NotConnected(format!(
+        "the devnet's beacon node at {} is not answering ({cause}); is the devnet up? `puffer devnet status`",
+        state.beacon_url
+    ))
+}
+
+/// `puffer devnet advance`: the execution layer's clock (`evm_increaseTime` + a block), then the beacon
+/// node's by the same seconds, so both stay aligned. The beacon node is checked first so that an unreachable
+/// one does not leave the execution clock moved alone.
+fn advance(dir: &Path, duration: &str, out: Output) -> anyhow::Result<()> {
+    let secs = parse_duration(duration)?;
+    let state = DevnetState::load(dir)?.with_context(|| no_devnet(dir))?;
+    let beacon = beacon_client(&state)?;
+    let rt = runtime()?;
+    rt.block_on(beacon.genesis())
+        .map_err(|e| beacon_error(&state, e))?;
+    let mut chain = RpcChain::connect(&state.rpc_url)?;
+    chain.advance_time(secs)?;
+    chain.mine()?;
+    let now = chain.timestamp()?;
+    let clock = rt
+        .block_on(beacon.advance_clock(secs))
+        .map_err(|e| beacon_error(&state, e))?;
+    out.emit(
+        &serde_json::json!({
+            "advancedSeconds": secs,
+            "timestamp": now,
+            "beaconSlot": clock.slot,
+            "beaconClockOffset": clock.offset_seconds,
+        }),
+        || {
+            format!(
+                "chain clock moved {secs} s forward (now {now}); beacon node at slot {} (clock offset {} s)",
+                clock.slot, clock.offset_seconds
+            )
+        },
+    )
+}
+
+/// `puffer devnet penalize`: lowers a validator's balance on the devnet's simulated beacon node.
+fn penalize(dir: &Path, index: u64, amount: &str, out: Output) -> anyhow::Result<()> {
+    let gwei = eth_to_gwei(amount)?;
+    let state = DevnetState::load(dir)?.with_context(|| no_devnet(dir))?;
+    let beacon = beacon_client(&state)?;
+    let balance = runtime()?
+        .block_on(beacon.penalize(index, gwei))
+        .map_err(|e| beacon_error(&state, e))?;
+    let eth = |g: u64| format_eth(U256::from(g) * U256::from(WEI_PER_GWEI));
+    out.emit(
+        &serde_json::json!({
+            "validatorIndex": index,
+            "penaltyGwei": gwei,
+            "balanceGwei": balance.balance,
+        }),
+        || {
+            format!(
+                "validator {index} penalized {} ETH: balance now {} ETH (effective balance follows at the next epoch)",
+                eth(gwei),
+                eth(balance.balance)
+            )
+        },
+    )
+}
+
+/// A human ETH amount in Gwei, refusing anything finer than a Gwei or beyond `u64`.
+fn eth_to_gwei(amount: &str) -> anyhow::Result<u64> {
+    let wei = parse_eth(amount)?;
+    let per_gwei = U256::from(WEI_PER_GWEI);
+    if !(wei % per_gwei).is_zero() {
+        bail!("amount {amount:?} is finer than a Gwei; the beacon chain counts whole Gwei");
+    }
+    u64::try_from(wei / per_gwei).with_context(|| format!("amount {amount:?} is too large"))
 }
 
 fn no_devnet(dir: &Path) -> crate::cli::context::NotConnected {
@@ -630,7 +730,20 @@ fn status(dir: &Path, out: Output) -> anyhow::Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_duration;
+    use super::{eth_to_gwei, parse_duration};
+
+    #[test]
+    fn penalty_amounts_are_whole_gwei() {
+        assert_eq!(eth_to_gwei("1.5").ok(), Some(1_500_000_000));
+        assert_eq!(eth_to_gwei("2eth").ok(), Some(2_000_000_000));
+        assert_eq!(eth_to_gwei("7 gwei").ok(), Some(7));
+        assert_eq!(eth_to_gwei("0.000000001").ok(), Some(1));
+        let finer = eth_to_gwei("0.0000000001").expect_err("sub-gwei");
+        assert!(finer.to_string().contains("finer than a Gwei"), "{finer}");
+        assert!(eth_to_gwei("100 wei").is_err());
+        assert!(eth_to_gwei("99999999999999999999").is_err());
+        assert!(eth_to_gwei("abc").is_err());
+    }
 
     #[test]
     fn durations() {

@@ -9,10 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use puffer_beacon::{BeaconClient, BeaconNode, StateId, ValidatorId};
 use puffer_chain::{
     NodeOperator,
-    alloy::{
-        primitives::{Address, B256, U256},
-
-    },
+    alloy::primitives::{Address, B256, U256},
     bindings::{GuardianModule, PufferProtocol},
     contract::call_decode,
     operator::strategy_name,

@@ -220,7 +220,17 @@ fn stake_gov_status_without_guardians() {
     let id = scheduled["id"].as_str().unwrap().to_owned();
     let err = devnet.fails(&["gov", "execute", &id], 1);
     assert!(err.contains("is ready at"), "{err}");
-    devnet.ok(&["devnet", "advance", "1d"]);
+    let advanced = devnet.json(&["devnet", "advance", "1d"]);
+    assert_eq!(advanced["advancedSeconds"], 86_400);
+    // The beacon clock moved with the execution clock: 2 s slots, a day = 43,200 slots at least.
+    assert_eq!(advanced["beaconClockOffset"], 86_400);
+    assert!(
+        advanced["beaconSlot"].as_u64().unwrap() >= 43_200,
+        "{advanced}"
+    );
+    // Without guardians nothing was deposited: no validator 0 on the beacon node.
+    let err = devnet.fails(&["devnet", "penalize", "0", "1"], 1);
+    assert!(err.contains("Validator not found: 0"), "{err}");
     devnet.ok(&["gov", "execute", &id]);
     let twelve = call_decode(
         &mut chain,
@@ -300,4 +310,40 @@ fn stake_gov_status_without_guardians() {
     let err = devnet.fails(&["status"], 3);
     assert!(err.contains("run `puffer devnet up`"), "{err}");
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+}
+
+#[test]
+fn devnet_levers_say_when_the_beacon_node_is_not_answering() {
+    let devnet = Devnet {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    let beacon = format!("http://127.0.0.1:{}", free_port());
+    std::fs::create_dir_all(devnet.devnet_dir()).unwrap();
+    let state = serde_json::json!({
+        "rpcUrl": format!("http://127.0.0.1:{}", free_port()),
+        "beaconUrl": beacon,
+        "chainId": 31337,
+        "deployment": "deployment.json",
+        "guardians": [],
+        "threshold": 0,
+        "accounts": [],
+        "processes": [],
+    });
+    std::fs::write(devnet.devnet_dir().join("devnet.json"), state.to_string()).unwrap();
+    for args in [
+        vec!["devnet", "advance", "1d"],
+        vec!["devnet", "penalize", "0", "1.5"],
+    ] {
+        let err = devnet.fails(&args, 3);
+        assert!(
+            err.contains(&beacon) && err.contains("not answering"),
+            "{args:?}: {err}"
+        );
+        assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+    }
+    // Amounts are checked before anything is sent.
+    let err = devnet.fails(&["devnet", "penalize", "0", "0.0000000001"], 1);
+    assert!(err.contains("finer than a Gwei"), "{err}");
+    let err = devnet.fails(&["devnet", "penalize", "0", "ten"], 1);
+    assert!(err.contains("unknown unit"), "{err}");
 }

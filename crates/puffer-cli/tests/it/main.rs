@@ -380,6 +380,7 @@ fn every_command_has_an_example() {
         vec!["devnet", "down"],
         vec!["devnet", "status"],
         vec!["devnet", "advance"],
+        vec!["devnet", "penalize"],
     ] {
         let mut args = path.clone();
         args.push("--help");

@@ -26,10 +26,7 @@ use alloy::{
     primitives::{Address, B256, U256},
     signers::local::PrivateKeySigner,
 };
-use puffer_beacon::{
-    BeaconClient, BeaconNode, BlockId, StateId, ValidatorId,
-    types::Spec,
-};
+use puffer_beacon::{BeaconClient, BeaconNode, BlockId, StateId, ValidatorId, types::Spec};
 use puffer_chain::{
     Chain, Deployment, RpcChain, SpurtClock, SpurtReports,
     bindings::{IPufferProtocolTypes::ValidatorKey, PufferProtocol},
@@ -50,8 +47,8 @@ use crate::{
     ejection,
     enclave::{Enclave, SealedEnclave},
     error::{GuardianError, Result},
-    quorum::{gather_exit, gather_signatures},
     observe::{self, Observation, ObservedValidator, SpurtWindow},
+    quorum::{gather_exit, gather_signatures},
     report::{PostedRoots, SpurtInputs, StrategyInput, build_report},
     store::{RedbStore, Store, Table, get_json, put_json},
     view::ChainView,
@@ -714,7 +711,10 @@ impl Worker {
             .inspect_err(|_| Metrics::inc(&self.metrics.beacon_errors_total))?;
         for v in records {
             if let Some(id) = by_index.get(&v.index)
-                && self.guardian.scan_validator(*id, &v, false, true)?.is_some()
+                && self
+                    .guardian
+                    .scan_validator(*id, &v, false, true)?
+                    .is_some()
             {
                 info!(validator = %id, index = v.index, "strategy marked slashed: ejecting");
             }
@@ -873,10 +873,8 @@ impl Worker {
         for spurt in first..next_report {
             let r = reports.clone();
             let from_block = self.view.deploy_block;
-            let roots = with_chain(&self.chain, move |c| {
-                posted_roots(c, &r, from_block, spurt)
-            })
-            .await?;
+            let roots =
+                with_chain(&self.chain, move |c| posted_roots(c, &r, from_block, spurt)).await?;
             let Some(roots) = roots else {
                 return Ok(()); // the node has not indexed the event yet
             };
@@ -923,7 +921,10 @@ impl Worker {
                 Ok(refused)
             })
             .await?;
-            debug!(spurt, refused, "activations and exits processed (refused chunks were already done)");
+            debug!(
+                spurt,
+                refused, "activations and exits processed (refused chunks were already done)"
+            );
             put_json(&*store, Table::Cursors, "published", &(spurt + 1))?;
         }
         Ok(())
@@ -963,8 +964,12 @@ impl Worker {
             .await
             .inspect_err(|_| Metrics::inc(&self.metrics.beacon_errors_total))?;
         if finality.finalized.epoch.saturating_mul(spe) < window.to_slot {
-            debug!(spurt, to_slot = window.to_slot, finalized_epoch = finality.finalized.epoch,
-                "spurt over on the execution layer; waiting for the beacon chain to finalize its last slot");
+            debug!(
+                spurt,
+                to_slot = window.to_slot,
+                finalized_epoch = finality.finalized.epoch,
+                "spurt over on the execution layer; waiting for the beacon chain to finalize its last slot"
+            );
             return Ok(None);
         }
 
@@ -1132,12 +1137,11 @@ fn posted_roots(
     let Some(log) = chain.logs(&filter)?.into_iter().next() else {
         return Ok(None);
     };
-    let event = SpurtReporter::SpurtRoots::decode_log(&log.inner).map_err(|e| {
-        GuardianError::Decode {
+    let event =
+        SpurtReporter::SpurtRoots::decode_log(&log.inner).map_err(|e| GuardianError::Decode {
             what: format!("SpurtRoots of spurt {spurt}"),
             reason: e.to_string(),
-        }
-    })?;
+        })?;
     let mut claims = Vec::new();
     for (_, strategy) in reports.strategies(chain)? {
         let root = call_decode(

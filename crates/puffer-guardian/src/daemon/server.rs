@@ -131,7 +131,9 @@ async fn rewards(State(s): State<ApiState>, Path(spurt): Path<String>) -> Respon
         Ok(Some(trees)) => Json(trees).into_response(),
         Ok(None) => error(
             StatusCode::NOT_FOUND,
-            format!("no trees for spurt {spurt}: not reported yet, or not yet checked against the posted roots"),
+            format!(
+                "no trees for spurt {spurt}: not reported yet, or not yet checked against the posted roots"
+            ),
         ),
         Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
     }

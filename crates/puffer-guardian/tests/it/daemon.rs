@@ -109,8 +109,7 @@ fn five_guardians_provision_eject_and_report_through_a_crash() {
     config.seconds_per_slot = 12;
     config.genesis_time = chain.timestamp().unwrap();
     let network = config.network.clone();
-    let scenario =
-        Scenario::from_toml("apr = 1.0\n[performance]\nmin = 1.0\nmax = 1.0\n").unwrap();
+    let scenario = Scenario::from_toml("apr = 1.0\n[performance]\nmin = 1.0\nmax = 1.0\n").unwrap();
     let node = SharedNode::new(SimNode::new(config, scenario).unwrap());
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -332,14 +331,18 @@ fn five_guardians_provision_eject_and_report_through_a_crash() {
         .iter()
         .map(|w| w.amount)
         .sum();
-    assert!(expected_gwei > 100_000_000, "a week at 100 % APR: {expected_gwei} gwei");
+    assert!(
+        expected_gwei > 100_000_000,
+        "a week at 100 % APR: {expected_gwei} gwei"
+    );
     let strategy = &trees.strategies[0];
     assert_eq!(strategy.claims.len(), 1);
     let claim = &strategy.claims[0];
     assert_eq!(claim.node, noop.address());
     assert_eq!(
         claim.amount_wei,
-        alloy::primitives::U256::from(expected_gwei) * alloy::primitives::U256::from(1_000_000_000u64)
+        alloy::primitives::U256::from(expected_gwei)
+            * alloy::primitives::U256::from(1_000_000_000u64)
     );
     noop.claim(
         &mut chain,
@@ -350,8 +353,14 @@ fn five_guardians_provision_eject_and_report_through_a_crash() {
     )
     .unwrap();
     assert!(
-        noop.claim(&mut chain, strategy.strategy, 0, claim.amount_wei, claim.proof.clone())
-            .is_err(),
+        noop.claim(
+            &mut chain,
+            strategy.strategy,
+            0,
+            claim.amount_wei,
+            claim.proof.clone()
+        )
+        .is_err(),
         "a second claim is refused"
     );
     let port = files.configs[2].listen.port();
