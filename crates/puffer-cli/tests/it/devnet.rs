@@ -107,6 +107,23 @@ impl Devnet {
 impl Drop for Devnet {
     fn drop(&mut self) {
         let _ = self.run(&["devnet", "down"]);
+        // A failing test shows what the devnet's processes last said (the directory is deleted after).
+        if std::thread::panicking()
+            && let Ok(entries) = std::fs::read_dir(self.devnet_dir().join("logs"))
+        {
+            for entry in entries.flatten() {
+                let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+                let tail: Vec<&str> = text.lines().rev().take(40).collect();
+                eprintln!(
+                    "---- {} (last {} lines)",
+                    entry.path().display(),
+                    tail.len()
+                );
+                for line in tail.into_iter().rev() {
+                    eprintln!("{line}");
+                }
+            }
+        }
     }
 }
 

@@ -26,7 +26,10 @@ use alloy::{
     primitives::{Address, B256, U256},
     signers::local::PrivateKeySigner,
 };
-use puffer_beacon::{BeaconClient, BeaconNode, BlockId, StateId, ValidatorId, types::Spec};
+use puffer_beacon::{
+    BeaconClient, BeaconNode, BlockId, StateId, ValidatorId,
+    types::{Spec, ValidatorStatus},
+};
 use puffer_chain::{
     Chain, Deployment, RpcChain, SpurtClock, SpurtReports,
     bindings::{IPufferProtocolTypes::ValidatorKey, PufferProtocol},
@@ -655,13 +658,22 @@ impl Worker {
                     self.guardian
                         .mark_ejection_submitted(candidate.validator_id)?;
                 }
-                Err(e) if e.to_string().contains("already exiting") => {
-                    self.guardian
-                        .mark_ejection_submitted(candidate.validator_id)?;
-                }
                 Err(e) => {
-                    Metrics::inc(&self.metrics.beacon_errors_total);
-                    warn!(validator = %candidate.validator_id, error = %e, "exit refused by the beacon node");
+                    // Refused because it is no longer active-ongoing (another guardian's exit, or the NoOp's,
+                    // was accepted first): nothing left to do. Otherwise retried next round.
+                    let status = self
+                        .beacon
+                        .validator(StateId::Head, ValidatorId::Index(candidate.validator_index))
+                        .await
+                        .map(|v| v.status);
+                    if matches!(status, Ok(s) if s != ValidatorStatus::ActiveOngoing) {
+                        debug!(validator = %candidate.validator_id, "already exiting");
+                        self.guardian
+                            .mark_ejection_submitted(candidate.validator_id)?;
+                    } else {
+                        Metrics::inc(&self.metrics.beacon_errors_total);
+                        warn!(validator = %candidate.validator_id, error = %e, "exit refused by the beacon node");
+                    }
                 }
             }
         }
@@ -857,7 +869,18 @@ impl Worker {
                 self.publish(&reports, spurt + 1).await?;
             }
             Err(e) => {
-                debug!(spurt, error = %e, "report not posted (another guardian's may have landed)");
+                // Another guardian's landing first is the common case; anything else is worth seeing.
+                let r = reports.clone();
+                let landed = with_chain(&self.chain, move |c| Ok(r.clock(c)?.next_report > spurt))
+                    .await
+                    .unwrap_or(false);
+                if landed {
+                    debug!(spurt, "report posted by another guardian first");
+                } else {
+                    // E.g. a real rate move above `maxRateChangeBps` (the DAO's emergency path): the step fails
+                    // and the loop backs off.
+                    return Err(e);
+                }
             }
         }
         Ok(())
