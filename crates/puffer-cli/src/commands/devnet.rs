@@ -219,6 +219,16 @@ fn advance(dir: &Path, duration: &str, out: Output) -> anyhow::Result<()> {
     )
 }
 
+/// Moves the devnet beacon node's clock `secs` forward (after the chain's moved by as much elsewhere, e.g. a
+/// governance `--execute` waiting out the timelock).
+pub(crate) fn advance_beacon_clock(state: &DevnetState, secs: u64) -> anyhow::Result<()> {
+    let beacon = beacon_client(state)?;
+    runtime()?
+        .block_on(beacon.advance_clock(secs))
+        .map_err(|e| beacon_error(state, e))?;
+    Ok(())
+}
+
 /// `puffer devnet penalize`: lowers a validator's balance on the devnet's simulated beacon node.
 fn penalize(dir: &Path, index: u64, amount: &str, out: Output) -> anyhow::Result<()> {
     let gwei = eth_to_gwei(amount)?;

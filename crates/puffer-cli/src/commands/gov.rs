@@ -618,6 +618,10 @@ fn propose_raw(
                 );
             }
             ctx.chain.advance_time(op.ready_at - now)?;
+            if let Some(devnet) = &ctx.devnet {
+                // Keep the devnet's beacon clock with the chain's (the guardians' reports need both).
+                super::devnet::advance_beacon_clock(devnet, op.ready_at - now)?;
+            }
         }
         governance.execute(&mut ctx.chain, &op)?;
         executed = true;

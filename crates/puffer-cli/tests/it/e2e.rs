@@ -1,9 +1,11 @@
 //! The whole system through the binary only: `puffer devnet up` with 5 guardians (threshold 3), a staker deposits,
-//! the NoOp generates keys and registers in two strategies, the guardians provision them, the beacon chain
-//! activates them, one falls below 31 ETH (`puffer devnet penalize`) and the guardians eject it, both clocks move
-//! through a growth spurt and the guardians report it (activations, the exit, a week of consensus rewards), the
-//! NoOp reads and claims its rewards with the guardians' proofs, exits its other validator through the beacon
-//! node, and the staker redeems. Every step checks the printed result against the chain.
+//! the NoOp generates keys and registers three validators in two strategies, the guardians provision them, the
+//! beacon chain activates them, one falls below 31 ETH (`puffer devnet penalize`) and the guardians eject it, an
+//! AVS pays the restaking strategy, both clocks move through a growth spurt and the guardians report it
+//! (activations, the exit processed with its reason, a week of consensus rewards plus the AVS commission), the NoOp
+//! reads and claims its rewards with the guardians' proofs, exits a validator itself through the beacon node, the
+//! DAO marks the restaking strategy slashed and the guardians eject its last active validator, and the staker
+//! redeems. Every step checks the printed result against the chain or the beacon node.
 
 use std::time::{Duration, Instant};
 
@@ -99,7 +101,7 @@ fn staker_noop_guardians_and_dao_on_the_devnet() {
     ]);
 
     let mut ids = Vec::new();
-    for strategy in ["NO_RESTAKING", "EIGEN_DA"] {
+    for strategy in ["NO_RESTAKING", "EIGEN_DA", "EIGEN_DA"] {
         let registered = devnet.json(&[
             "noop",
             "register",
@@ -147,7 +149,7 @@ fn staker_noop_guardians_and_dao_on_the_devnet() {
         .iter()
         .map(|s| s["validators"]["provisioned"].as_u64().unwrap_or(0))
         .sum();
-    assert_eq!(provisioned, 2);
+    assert_eq!(provisioned, 3);
 
     // The beacon node follows the deposits; both clocks move 10 minutes and the validators activate.
     let beacon = |devnet: &Devnet| -> Vec<Value> {
@@ -185,6 +187,27 @@ fn staker_noop_guardians_and_dao_on_the_devnet() {
         90,
         || (beacon(&devnet)[0]["beaconStatus"] == "active_exiting").then_some(()),
     );
+
+    // An AVS pays EIGEN_DA 2 ETH of fees during the spurt (any sender: the strategy's `receive`); the NoOps'
+    // 10 % commission is in their claims.
+    let strategies = devnet.json(&["gov", "strategy", "list"]);
+    let eigen_da: puffer_chain::alloy::primitives::Address = strategies
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "EIGEN_DA")
+        .unwrap()["address"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    chain
+        .send(
+            &dev_signer(7),
+            puffer_chain::TxRequest::call(eigen_da, Vec::<u8>::new())
+                .with_value(U256::from(2u64) * U256::from(10u64.pow(18))),
+        )
+        .unwrap();
 
     eprintln!(
         "{:6.1} s: Through the end of the grow",
@@ -243,6 +266,18 @@ fn staker_noop_guardians_and_dao_on_the_devnet() {
         .map(|r| wei(&r["amountWei"]))
         .sum();
     assert!(unclaimed > U256::ZERO, "a week of rewards: {rewards}");
+    // EIGEN_DA's claim holds the commission: 10 % of 2 ETH between its two active validators, both the NoOp's.
+    let eigen_da_claim: U256 = rewards
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["strategyName"] == "EIGEN_DA")
+        .map(|r| wei(&r["amountWei"]))
+        .sum();
+    assert!(
+        eigen_da_claim >= U256::from(2u64 * 10u64.pow(17)),
+        "commission in {rewards}"
+    );
     let balance_before = chain.balance(dev_signer(2).address()).unwrap();
     let claim = devnet.json(&["noop", "claim"]);
     assert_eq!(wei(&claim["totalWei"]), unclaimed);
@@ -279,6 +314,39 @@ fn staker_noop_guardians_and_dao_on_the_devnet() {
             .then(|| serde_json::from_slice::<Value>(&out.stdout).unwrap())
     });
     assert_eq!(exit["validatorIndex"], rows[1]["beaconIndex"]);
+
+    eprintln!(
+        "{:6.1} s: The DAO marks EIGEN_DA slashed",
+        started.elapsed().as_secs_f64()
+    );
+    // An AVS slashed EIGEN_DA: the DAO marks it (through the timelock; on the devnet `--execute` moves both
+    // clocks), registrations in it are refused and the guardians eject its remaining active validator.
+    devnet.ok(&["gov", "strategy", "slashed", "EIGEN_DA", "--execute"]);
+    let listed = devnet.json(&["gov", "strategy", "list"]);
+    assert!(
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["name"] == "EIGEN_DA" && s["slashed"] == true)
+    );
+    devnet.ok(&["devnet", "advance", "48s"]);
+    eventually("the slashed strategy's validator ejected", 90, || {
+        (beacon(&devnet)[2]["beaconStatus"] == "active_exiting").then_some(())
+    });
+    let refused = devnet.fails(
+        &[
+            "noop",
+            "register",
+            "--strategy",
+            "EIGEN_DA",
+            "--generate",
+            "--password-file",
+            "pw.txt",
+        ],
+        4,
+    );
+    assert!(refused.contains("ProtocolStrategySlashed"), "{refused}");
 
     eprintln!(
         "{:6.1} s: The staker redeems",
