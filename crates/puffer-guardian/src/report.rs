@@ -398,6 +398,77 @@ mod tests {
             serde_json::to_string(&b.trees).expect("json")
         );
     }
+    fn posted(build: &SpurtBuild) -> PostedRoots {
+        PostedRoots {
+            claims: build
+                .trees
+                .strategies
+                .iter()
+                .map(|s| (s.strategy, s.claims_root))
+                .collect(),
+            exits_root: build.report.exitsRoot,
+            activations_root: build.report.activationsRoot,
+        }
+    }
+
+    #[test]
+    fn trees_pass_against_their_own_posted_roots() {
+        let build = build_report(&inputs(), 0);
+        assert!(!build.trees.exits.is_empty() && !build.trees.activations.is_empty());
+        assert_eq!(verify_trees(&build.trees, &posted(&build)), Ok(()));
+    }
+
+    /// What a guardian will not serve: trees of another report, and trees whose leaves or proofs were altered
+    /// (a peer lying about a NoOp's amount, an exit's return or an activation).
+    #[test]
+    fn altered_or_foreign_trees_are_refused() {
+        let build = build_report(&inputs(), 0);
+        let roots = posted(&build);
+        let mut other_inputs = inputs();
+        other_inputs.validators[0].rewards_wei += U256::from(1u64);
+        let other = build_report(&other_inputs, 0);
+        assert!(verify_trees(&other.trees, &roots).is_err());
+
+        let mut amount = build.trees.clone();
+        let claim = amount
+            .strategies
+            .iter_mut()
+            .flat_map(|s| s.claims.iter_mut())
+            .next()
+            .unwrap();
+        claim.amount_wei += U256::from(1u64);
+        assert!(
+            verify_trees(&amount, &roots)
+                .unwrap_err()
+                .contains("not proven")
+        );
+
+        let mut proof = build.trees.clone();
+        proof.strategies[1].claims[0]
+            .proof
+            .push(B256::repeat_byte(7));
+        assert!(verify_trees(&proof, &roots).is_err());
+
+        let mut exit = build.trees.clone();
+        exit.exits[0].returned_wei += U256::from(1u64);
+        assert!(
+            verify_trees(&exit, &roots)
+                .unwrap_err()
+                .contains("exit of validator")
+        );
+
+        let mut reason = build.trees.clone();
+        reason.exits[0].reason = ExitReason::Voluntary;
+        assert!(verify_trees(&reason, &roots).is_err());
+
+        let mut activation = build.trees.clone();
+        activation.activations[0].validator_id += U256::from(1u64);
+        assert!(verify_trees(&activation, &roots).is_err());
+
+        let mut strategy = build.trees.clone();
+        strategy.strategies.pop();
+        assert!(verify_trees(&strategy, &roots).is_err());
+    }
 }
 
 /// The roots a posted report put on chain (`SpurtRoots` and each strategy's `claimsRoot(spurt)`).
