@@ -21,7 +21,10 @@
 //!   simulator. Exit reason (the ejection rule's order): AVS slashing when its strategy is marked slashed, else
 //!   below the ejection balance when less than it came back, else commitment expired when it had by this
 //!   spurt, else voluntary;
-//! - otherwise it is in the reserves with its **effective balance** (moves only by the spec's hysteresis).
+//! - otherwise it is in the reserves with its **effective balance** (moves only by the spec's hysteresis); when
+//!   it has been fully withdrawn since the window (a guardian catching up on old spurts reads head state), with
+//!   what that full withdrawal paid, capped at 32 ETH and rounded down to whole ETH as an effective balance is,
+//!   because its effective balance at head is 0 by then.
 
 use std::collections::BTreeMap;
 
@@ -33,6 +36,10 @@ use crate::report::{SpurtInputs, StrategyInput, ValidatorInput};
 
 /// Wei per Gwei.
 const WEI_PER_GWEI: u64 = 1_000_000_000;
+/// `MAX_EFFECTIVE_BALANCE` (pre-Electra), Gwei.
+const MAX_EFFECTIVE_BALANCE_GWEI: u64 = 32_000_000_000;
+/// `EFFECTIVE_BALANCE_INCREMENT`, Gwei.
+const EFFECTIVE_BALANCE_INCREMENT_GWEI: u64 = 1_000_000_000;
 
 /// A spurt's time on both layers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,8 +128,8 @@ pub struct Observation {
     pub strategies: Vec<StrategyInput>,
     /// Puffer's validators that have a beacon index.
     pub validators: Vec<ObservedValidator>,
-    /// Withdrawals to those validators from `min(window.from_slot, earliest withdrawable slot)` up to
-    /// `window.to_slot` (more is ignored).
+    /// Withdrawals to those validators from `min(window.from_slot, earliest withdrawable slot)` on, up to the
+    /// head (those after `window.to_slot` only tell what a since-exited validator's balance was).
     pub withdrawals: Vec<Withdrawal>,
 }
 
@@ -142,7 +149,7 @@ pub fn spurt_inputs(obs: &Observation) -> SpurtInputs {
     let end_epoch = w.end_epoch(obs.slots_per_epoch);
     let gwei = U256::from(WEI_PER_GWEI);
     let mut by_index: BTreeMap<u64, Vec<&Withdrawal>> = BTreeMap::new();
-    for wd in obs.withdrawals.iter().filter(|wd| wd.slot < w.to_slot) {
+    for wd in &obs.withdrawals {
         by_index.entry(wd.index).or_default().push(wd);
     }
     let mut validators = Vec::new();
@@ -161,7 +168,9 @@ pub fn spurt_inputs(obs: &Observation) -> SpurtInputs {
         {
             continue; // fully withdrawn before this window: an earlier report had its exit
         }
-        let in_window = mine.iter().filter(|wd| wd.slot >= w.from_slot);
+        let in_window = mine
+            .iter()
+            .filter(|wd| wd.slot >= w.from_slot && wd.slot < w.to_slot);
         let (mut partial, mut full, mut exited) = (0u64, 0u64, false);
         for wd in in_window {
             if wd.slot >= withdrawable {
@@ -184,12 +193,25 @@ pub fn spurt_inputs(obs: &Observation) -> SpurtInputs {
             };
             (U256::from(returned_gwei) * gwei, reason)
         });
+        let withdrawn_since: u64 = mine
+            .iter()
+            .filter(|wd| wd.slot >= w.to_slot && wd.slot >= withdrawable)
+            .map(|wd| wd.amount)
+            .sum();
+        let balance_gwei = if exited {
+            0
+        } else if withdrawn_since > 0 {
+            let capped = withdrawn_since.min(MAX_EFFECTIVE_BALANCE_GWEI);
+            capped - capped % EFFECTIVE_BALANCE_INCREMENT_GWEI
+        } else {
+            v.effective_balance_gwei
+        };
         validators.push(ValidatorInput {
             validator_id: v.validator_id,
             strategy_index: v.strategy_index,
             owner: v.owner,
             active: !exited,
-            balance_gwei: if exited { 0 } else { v.effective_balance_gwei },
+            balance_gwei,
             rewards_wei: if exited {
                 U256::ZERO
             } else {
@@ -340,6 +362,40 @@ mod tests {
         assert_eq!(reason(&v, 32_000_000_000), ExitReason::CommitmentExpired);
         v.strategy_slashed = true;
         assert_eq!(reason(&v, 30_000_000_000), ExitReason::AvsSlashing);
+    }
+
+    /// A guardian catching up reads head state: a validator active at the window's end that has exited since
+    /// has effective balance 0 at head; its later full withdrawal tells what it had instead.
+    #[test]
+    fn a_validator_exited_since_the_window_counts_what_its_full_withdrawal_paid() {
+        let mut since = validator(1, 0);
+        since.withdrawable_epoch = 20; // first withdrawable slot 80, after the window
+        since.effective_balance_gwei = 0;
+        let mut penalized = validator(2, 1);
+        penalized.withdrawable_epoch = 20;
+        penalized.effective_balance_gwei = 0;
+        let obs = observation(
+            window(0, 0, 40),
+            vec![since, penalized, validator(3, 2)],
+            vec![
+                wd(0, 0, 44, 5),              // a partial after the window: not this spurt's
+                wd(1, 0, 80, 32_000_700_000), // its full withdrawal, later
+                wd(2, 1, 80, 30_600_000_000),
+            ],
+        );
+        let inputs = spurt_inputs(&obs);
+        let balances: Vec<u64> = inputs.validators.iter().map(|v| v.balance_gwei).collect();
+        assert_eq!(
+            balances,
+            vec![32_000_000_000, 30_000_000_000, 32_000_000_000]
+        );
+        assert!(
+            inputs
+                .validators
+                .iter()
+                .all(|v| v.active && v.exit.is_none())
+        );
+        assert!(inputs.validators.iter().all(|v| v.rewards_wei.is_zero()));
     }
 
     #[test]

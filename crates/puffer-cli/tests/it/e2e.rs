@@ -349,6 +349,51 @@ fn staker_noop_guardians_and_dao_on_the_devnet() {
     assert!(refused.contains("ProtocolStrategySlashed"), "{refused}");
 
     eprintln!(
+        "{:6.1} s: A one-month commitment runs out",
+        started.elapsed().as_secs_f64()
+    );
+    // The DAO offers a one-month commitment; a validator bought with it is ejected by the guardians once it has
+    // run out (30 days of weekly spurts after the report that activated it), and the next report says why.
+    devnet.ok(&["gov", "prices", "set", "1", "1", "--execute"]);
+    let registered = devnet.json(&[
+        "noop",
+        "register",
+        "--strategy",
+        "NO_RESTAKING",
+        "--months",
+        "1",
+        "--generate",
+        "--password-file",
+        "pw.txt",
+    ]);
+    let short = wei(&registered.as_array().unwrap()[0]["validatorId"]);
+    eventually("the one-month validator on the beacon chain", 90, || {
+        beacon(&devnet)
+            .get(3)
+            .is_some_and(|v| v["beaconIndex"].is_u64())
+            .then_some(())
+    });
+    devnet.ok(&["devnet", "advance", "10m"]);
+    eventually("the one-month validator active", 60, || {
+        (beacon(&devnet)[3]["beaconStatus"] == "active_ongoing").then_some(())
+    });
+    devnet.ok(&["devnet", "advance", "42d"]);
+    eventually("the expired commitment ejected", 120, || {
+        (beacon(&devnet)[3]["beaconStatus"] == "active_exiting").then_some(())
+    });
+    devnet.ok(&["devnet", "advance", "7d"]);
+    let reason = eventually("its exit reported and processed", 120, || {
+        let r = call_decode(
+            &mut chain,
+            reporter,
+            &SpurtReporter::exitReasonCall { validatorId: short },
+        )
+        .ok()?;
+        r.exited.then_some(r.reason)
+    });
+    assert_eq!(reason, 2, "COMMITMENT_EXPIRED");
+
+    eprintln!(
         "{:6.1} s: The staker redeems",
         started.elapsed().as_secs_f64()
     );

@@ -734,7 +734,7 @@ impl Worker {
         Ok(())
     }
 
-    /// Once per growth spurt: validators whose smoothing commitment ran out unrenewed (months from their
+    /// Once per growth spurt (after its reports are in): validators whose smoothing commitment ran out unrenewed (months from their
     /// activation spurt, `SpurtReporter.activationSpurt`; extensions add months on chain) become ejection
     /// candidates with reason `COMMITMENT_EXPIRED`.
     async fn expired_commitments(&mut self) -> Result<()> {
@@ -808,7 +808,11 @@ impl Worker {
                 self.guardian.scan_validator(id, &record, true, false)?;
             }
         }
-        self.last_expiry_spurt = Some(current);
+        // Checked for this spurt only once every earlier report is in: a report still due may activate validators
+        // (their commitment's start) that this round could not see yet.
+        if !clock.report_due() {
+            self.last_expiry_spurt = Some(current);
+        }
         Ok(())
     }
 
@@ -825,15 +829,20 @@ impl Worker {
         let spurt = clock.next_report;
         if self.guardian.trees(spurt)?.is_none() {
             // Built once, when its inputs are final (see `observe`): every later look would give the same.
-            let Some(inputs) = self.spurt_inputs(spurt, &clock).await? else {
+            let Some((inputs, window)) = self.spurt_inputs(spurt, &clock).await? else {
                 return Ok(());
             };
             let build = build_report(&inputs, 0);
             info!(
                 spurt,
                 validators = inputs.validators.len(),
+                active = %build.report.activeValidators,
+                beacon_balance_gwei = %build.report.beaconBalanceGwei,
                 exits = build.trees.exits.len(),
+                exits_shortfall_wei = %build.report.exitsShortfallWei,
                 activations = build.trees.activations.len(),
+                from_slot = window.from_slot,
+                to_slot = window.to_slot,
                 "report built"
             );
             self.guardian.record_report(&build)?;
@@ -955,7 +964,11 @@ impl Worker {
 
     /// The report inputs of `spurt`, or `None` while they are not final (the beacon chain has not finalized
     /// the spurt's last slot). The rules are `observe`'s.
-    async fn spurt_inputs(&self, spurt: u64, clock: &SpurtClock) -> Result<Option<SpurtInputs>> {
+    async fn spurt_inputs(
+        &self,
+        spurt: u64,
+        clock: &SpurtClock,
+    ) -> Result<Option<(SpurtInputs, SpurtWindow)>> {
         let reports = self
             .reports
             .clone()
@@ -1123,19 +1136,22 @@ impl Worker {
             Vec::new()
         } else {
             self.beacon
-                .withdrawals(from_slot, window.to_slot, &indices)
+                .withdrawals(from_slot, u64::MAX, &indices)
                 .await
                 .inspect_err(|_| Metrics::inc(&self.metrics.beacon_errors_total))?
         };
-        Ok(Some(observe::spurt_inputs(&Observation {
+        Ok(Some((
+            observe::spurt_inputs(&Observation {
+                window,
+                slots_per_epoch: spe,
+                ejection_balance_gwei: self.guardian.params().ejection_balance_gwei,
+                ethereum_validators,
+                strategies: strategies.into_iter().map(|(_, s, _)| s).collect(),
+                validators,
+                withdrawals,
+            }),
             window,
-            slots_per_epoch: spe,
-            ejection_balance_gwei: self.guardian.params().ejection_balance_gwei,
-            ethereum_validators,
-            strategies: strategies.into_iter().map(|(_, s, _)| s).collect(),
-            validators,
-            withdrawals,
-        })))
+        )))
     }
 }
 
