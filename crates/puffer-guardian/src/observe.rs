@@ -128,8 +128,8 @@ pub struct Observation {
     pub strategies: Vec<StrategyInput>,
     /// Puffer's validators that have a beacon index.
     pub validators: Vec<ObservedValidator>,
-    /// Withdrawals to those validators from `min(window.from_slot, earliest withdrawable slot)` on, up to the
-    /// head (those after `window.to_slot` only tell what a since-exited validator's balance was).
+    /// Withdrawals to those validators: every one in the window, and every one at or after a validator's
+    /// withdrawable epoch (its full withdrawal, before, in or after the window). Others are ignored.
     pub withdrawals: Vec<Withdrawal>,
 }
 

@@ -107,13 +107,14 @@ impl Devnet {
 impl Drop for Devnet {
     fn drop(&mut self) {
         let _ = self.run(&["devnet", "down"]);
-        // A failing test shows what the devnet's processes last said (the directory is deleted after).
-        if std::thread::panicking()
+        // A failing test (or any, with PUFFER_TEST_DEVNET_LOGS set) shows what the devnet's processes last said
+        // (the directory is deleted after).
+        if (std::thread::panicking() || std::env::var_os("PUFFER_TEST_DEVNET_LOGS").is_some())
             && let Ok(entries) = std::fs::read_dir(self.devnet_dir().join("logs"))
         {
             for entry in entries.flatten() {
                 let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
-                let tail: Vec<&str> = text.lines().rev().take(40).collect();
+                let tail: Vec<&str> = text.lines().rev().take(60).collect();
                 eprintln!(
                     "---- {} (last {} lines)",
                     entry.path().display(),

@@ -866,7 +866,17 @@ impl Worker {
         let request = SignRequest::Report {
             report: alloy::sol_types::SolValue::abi_encode(&report).into(),
         };
-        let (blob, round) = gather_signatures(&self.guardian, &self.peers, &request, facts).await?;
+        // Peers build their own report when they see the spurt final, a moment apart: no quorum yet is the
+        // normal first answer, retried next tick without backing the whole loop off.
+        let (blob, round) =
+            match gather_signatures(&self.guardian, &self.peers, &request, facts).await {
+                Ok(v) => v,
+                Err(GuardianError::NoQuorum { .. }) => {
+                    debug!(spurt, "no quorum for the report yet");
+                    return Ok(());
+                }
+                Err(e) => return Err(e),
+            };
         self.count_bad(&round);
         let sender = self.operator.clone();
         let r = reports.clone();
@@ -1126,20 +1136,31 @@ impl Worker {
                 strategy_slashed: strategies[strategy_index].2,
             });
         }
-        let from_slot = validators
-            .iter()
-            .map(|v| v.withdrawable_epoch.saturating_mul(spe))
-            .filter(|s| *s < window.to_slot)
-            .fold(window.from_slot, u64::min);
+        // The window's withdrawals, plus each exiting validator's from its withdrawable epoch on (its full
+        // withdrawal, before or after the window): a few requests, not the whole history.
         let indices: Vec<u64> = validators.iter().map(|v| v.index).collect();
-        let withdrawals = if indices.is_empty() {
-            Vec::new()
-        } else {
-            self.beacon
-                .withdrawals(from_slot, u64::MAX, &indices)
+        let mut withdrawals = Vec::new();
+        if !indices.is_empty() {
+            withdrawals = self
+                .beacon
+                .withdrawals(window.from_slot, window.to_slot, &indices)
                 .await
-                .inspect_err(|_| Metrics::inc(&self.metrics.beacon_errors_total))?
-        };
+                .inspect_err(|_| Metrics::inc(&self.metrics.beacon_errors_total))?;
+        }
+        for v in validators
+            .iter()
+            .filter(|v| v.withdrawable_epoch != puffer_beacon::types::FAR_FUTURE_EPOCH)
+        {
+            let from = v.withdrawable_epoch.saturating_mul(spe);
+            let later = self
+                .beacon
+                .withdrawals(from, u64::MAX, &[v.index])
+                .await
+                .inspect_err(|_| Metrics::inc(&self.metrics.beacon_errors_total))?;
+            withdrawals.extend(later);
+        }
+        withdrawals.sort_by_key(|w| w.withdrawal_index);
+        withdrawals.dedup_by_key(|w| w.withdrawal_index);
         Ok(Some((
             observe::spurt_inputs(&Observation {
                 window,
