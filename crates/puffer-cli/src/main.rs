@@ -51,6 +51,14 @@ enum Command {
     /// Simulate Puffer for a scenario (real contracts in embedded revm, simulated beacon chain); `sim sweep` ranks
     /// a grid of schedules, prices and seeds.
     Sim(commands::sim::SimArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to standard output.
+    #[command(
+        after_help = "Examples:\n  puffer completions bash > ~/.local/share/bash-completion/completions/puffer\n  puffer completions zsh > \"${fpath[1]}/_puffer\""
+    )]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
 }
 
 /// Exit code for an error: 3 when the node or devnet cannot be reached, 4 for a reverted transaction, else 1.
@@ -88,6 +96,16 @@ fn main() -> ExitCode {
         Command::BeaconSim(args) => commands::beacon_sim::run(args),
         Command::Guardian(cmd) => commands::guardian::run(cmd),
         Command::Sim(args) => commands::sim::run(args),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut command, "puffer", &mut script);
+            match std::io::Write::write_all(&mut std::io::stdout(), &script) {
+                // A reader that stopped early (`| head`) is not an error.
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+                _ => Ok(()),
+            }
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

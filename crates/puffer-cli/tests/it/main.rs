@@ -381,6 +381,11 @@ fn every_command_has_an_example() {
         vec!["devnet", "status"],
         vec!["devnet", "advance"],
         vec!["devnet", "penalize"],
+        vec!["noop", "rewards"],
+        vec!["noop", "claim"],
+        vec!["gov", "strategy", "list"],
+        vec!["gov", "strategy", "slashed"],
+        vec!["completions"],
     ] {
         let mut args = path.clone();
         args.push("--help");
@@ -389,4 +394,22 @@ fn every_command_has_an_example() {
     }
     let phrase = ok(dir.path(), &["keys", "new-mnemonic", "--words", "12"]);
     assert_eq!(phrase.split_whitespace().count(), 12);
+}
+
+#[test]
+fn completions_cover_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let bash = ok(dir.path(), &["completions", "bash"]);
+    for word in [
+        "devnet",
+        "penalize",
+        "slashed",
+        "rewards",
+        "beacon-sim",
+        "--json",
+    ] {
+        assert!(bash.contains(word), "bash completion lacks {word}");
+    }
+    let fish = ok(dir.path(), &["completions", "fish"]);
+    assert!(fish.contains("complete -c puffer"), "{fish}");
 }
