@@ -271,6 +271,9 @@ fn five_guardians_provision_eject_and_report_through_a_crash() {
         .unwrap();
     assert_eq!(untouched.status, ValidatorStatus::ActiveOngoing);
 
+    // Guardian 4 goes down before the spurt ends: it will have no report of its own for it.
+    handles[4].take().unwrap().abort();
+
     // The first spurt (7 days) ends on both clocks; the beacon chain finalizes past it and its withdrawals (the
     // ejected validator's full one, the other's partial ones) reach the strategy's pod.
     chain.advance_time(8 * 86_400).unwrap();
@@ -288,6 +291,9 @@ fn five_guardians_provision_eject_and_report_through_a_crash() {
     poll_until("the spurt report posted", 60, || {
         (reports.clock(&mut chain).ok()?.next_report >= 1).then_some(())
     });
+    // Back after the report: it never builds one for a posted spurt, takes a peer's trees after checking them
+    // against the posted roots, and serves them like the others.
+    handles[4] = Some(start(&rt, &files.configs[4]));
     // Any guardian processes the report's activations and exits.
     poll_until("activation and exit processed", 60, || {
         (status(&mut chain, id0) == 6 && status(&mut chain, id1) == 5).then_some(())
@@ -302,8 +308,8 @@ fn five_guardians_provision_eject_and_report_through_a_crash() {
     assert!(reason.exited);
     assert_eq!(reason.reason, ExitReason::BalanceBelowEjection.as_u8());
 
-    // Every guardian serves the same trees, checked against the posted roots (the one that was killed and
-    // restarted included: it takes a peer's trees if its own build differs or is missing).
+    // Every guardian serves the same trees, checked against the posted roots (guardian 4, down while the others
+    // reported, included: it took a peer's).
     let trees: Vec<serde_json::Value> = poll_until("every guardian serves /rewards/0", 60, || {
         files
             .configs
