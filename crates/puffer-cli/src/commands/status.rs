@@ -48,6 +48,8 @@ struct StrategyStatus {
     weight: String,
     queue_pending: String,
     validators: BTreeMap<&'static str, u64>,
+    /// Marked slashed by the DAO (its validators are ejected).
+    slashed: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -154,6 +156,7 @@ pub(crate) fn run(args: StatusArgs) -> anyhow::Result<()> {
             weight: view.weight.to_string(),
             queue_pending: view.pending.to_string(),
             validators: counts,
+            slashed: view.slashed,
         });
     }
 
@@ -236,7 +239,7 @@ fn render(s: &Status, out: &crate::cli::context::Output) -> String {
     for st in &s.strategies {
         let n = |k: &str| st.validators.get(k).copied().unwrap_or(0);
         text.push_str(&format!(
-            "{:<16} {:>6} {:>7} {:>8} {:>11} {:>6} {:>6} {:>7} {:>7}\n",
+            "{:<16} {:>6} {:>7} {:>8} {:>11} {:>6} {:>6} {:>7} {:>7}{}\n",
             st.name,
             st.weight,
             st.queue_pending,
@@ -245,7 +248,8 @@ fn render(s: &Status, out: &crate::cli::context::Output) -> String {
             n("active"),
             n("exited"),
             n("skipped"),
-            n("stopped")
+            n("stopped"),
+            if st.slashed { "  SLASHED" } else { "" }
         ));
     }
     text.push_str(&format!(

@@ -330,6 +330,14 @@ fn staker_noop_guardians_and_dao_on_the_devnet() {
             .iter()
             .any(|s| s["name"] == "EIGEN_DA" && s["slashed"] == true)
     );
+    let status = devnet.json(&["status"]);
+    assert!(
+        status["strategies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["slashed"] == (s["name"] == "EIGEN_DA"))
+    );
     devnet.ok(&["devnet", "advance", "48s"]);
     eventually("the slashed strategy's validator ejected", 90, || {
         (beacon(&devnet)[2]["beaconStatus"] == "active_exiting").then_some(())
