@@ -1,68 +1,22 @@
 //! Against anvil (installed by `scripts/setup`): deposits followed over JSON-RPC, withdrawals credited with
 //! `anvil_setBalance` through the same `ChainCredit`.
 
-use std::net::TcpListener;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
 use alloy::primitives::U256;
 use alloy::sol_types::SolEvent;
 use puffer_beacon::sim::DepositOutcome;
 use puffer_beacon::sim::follow::DepositEvent;
 use puffer_beacon::types::ValidatorStatus;
 use puffer_beacon::{ChainCredit, Scenario, StateId};
-use puffer_chain::{Chain, RetryPolicy, RpcChain, TxRequest, dev_signer};
+use puffer_chain::{Chain, RpcChain, TxRequest, dev_signer};
+use puffer_testkit::Anvil;
 
 use crate::common::{ETH, address, deposit, exit, key, node, withdrawn_to};
 use crate::lifecycle::log_emitter;
 
-struct Anvil(Child, String);
-
-impl Drop for Anvil {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 fn anvil() -> (Anvil, RpcChain) {
-    let bin =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../contracts/node_modules/.bin/anvil");
-    assert!(
-        bin.exists(),
-        "anvil not found at {}: run scripts/setup",
-        bin.display()
-    );
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port();
-    let child = Command::new(&bin)
-        .args([
-            "--host",
-            "127.0.0.1",
-            "--port",
-            &port.to_string(),
-            "--silent",
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start anvil");
-    let node = Anvil(child, format!("http://127.0.0.1:{port}"));
-    let started = Instant::now();
-    loop {
-        let once = RetryPolicy {
-            attempts: 1,
-            initial_backoff: Duration::from_millis(10),
-        };
-        match RpcChain::connect_with(&node.1, once) {
-            Ok(chain) => return (node, chain),
-            Err(e) if started.elapsed() > Duration::from_secs(30) => panic!("anvil: {e}"),
-            Err(_) => std::thread::sleep(Duration::from_millis(50)),
-        }
-    }
+    let node = Anvil::start();
+    let chain = RpcChain::connect(&node.url).expect("anvil answers");
+    (node, chain)
 }
 
 #[test]

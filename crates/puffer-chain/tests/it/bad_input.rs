@@ -10,7 +10,10 @@ use puffer_chain::{
     dev_signers,
 };
 
-use crate::{anvil::Anvil, scenario::eth};
+use crate::{
+    anvil::{Anvil, AnvilChain},
+    scenario::eth,
+};
 
 #[test]
 fn unreachable_rpc_names_the_url_and_what_to_do() {

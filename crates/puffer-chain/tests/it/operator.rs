@@ -31,7 +31,7 @@ use puffer_keys::{
 };
 
 use crate::{
-    anvil::Anvil,
+    anvil::{Anvil, AnvilChain},
     scenario::{deployment_events, eth},
 };
 

@@ -10,7 +10,7 @@ use puffer_chain::{
     dev_signers,
 };
 
-use crate::anvil::Anvil;
+use crate::anvil::{Anvil, AnvilChain};
 
 pub(crate) fn eth(n: u64) -> U256 {
     U256::from(n) * U256::from(10u64).pow(U256::from(18u64))

@@ -2,7 +2,6 @@
 //! every `--json` output is compared with the chain read independently, and typing mistakes give one clear line.
 
 use std::{
-    net::TcpListener,
     path::{Path, PathBuf},
     process::{Command, Output},
 };
@@ -15,15 +14,8 @@ use puffer_chain::{
     dev_signer,
     operator::strategy_name,
 };
+pub(crate) use puffer_testkit::free_port;
 use serde_json::Value;
-
-/// A free loopback port (bound then released).
-pub(crate) fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .unwrap()
-}
 
 /// A devnet in a temporary directory, stopped when dropped.
 pub(crate) struct Devnet {

@@ -20,19 +20,9 @@ use serde_json::Value;
 
 use crate::devnet::{Devnet, free_port, wei};
 
-/// Polls `check` every 500 ms until it returns `Some`, for at most `secs` seconds.
-fn eventually<T>(what: &str, secs: u64, mut check: impl FnMut() -> Option<T>) -> T {
-    let started = Instant::now();
-    loop {
-        if let Some(v) = check() {
-            return v;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(secs),
-            "timed out waiting for {what}"
-        );
-        std::thread::sleep(Duration::from_millis(500));
-    }
+/// Polls `check` (which runs commands) every 500 ms until it returns `Some`, for at most `secs` seconds.
+fn eventually<T>(what: &str, secs: u64, check: impl FnMut() -> Option<T>) -> T {
+    puffer_testkit::poll_every(what, secs, Duration::from_millis(500), check)
 }
 
 /// A base port with `n` free ports after it.

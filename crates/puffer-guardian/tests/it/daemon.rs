@@ -19,8 +19,10 @@ use puffer_guardian::{
     },
 };
 
+use puffer_testkit::{free_port, poll_until};
+
 use crate::{
-    anvil::{Anvil, free_port, poll_until},
+    anvil::{Anvil, AnvilChain},
     harness::{Actors, deploy, make_bundle},
 };
 
