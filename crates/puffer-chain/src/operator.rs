@@ -86,6 +86,27 @@ pub fn strategy_name(name: &str) -> Result<B256> {
     Ok(B256::new(out))
 }
 
+/// Every strategy of the protocol at `protocol` in index order (the order a report lists them in), each with its
+/// `PufferProtocol.strategy(name)` view: one `strategyNames` call and one `strategy` call per strategy.
+///
+/// # Errors
+/// Transport errors.
+pub fn strategies(
+    chain: &mut dyn Chain,
+    protocol: Address,
+) -> Result<Vec<(B256, IPufferProtocolTypes::StrategyView)>> {
+    let names = call_decode(chain, protocol, &PufferProtocol::strategyNamesCall {})?;
+    names
+        .into_iter()
+        .map(|name| {
+            Ok((
+                name,
+                call_decode(chain, protocol, &PufferProtocol::strategyCall { name })?,
+            ))
+        })
+        .collect()
+}
+
 /// A node operator: one key, one deployment.
 #[derive(Debug, Clone)]
 pub struct NodeOperator {

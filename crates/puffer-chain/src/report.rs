@@ -14,7 +14,7 @@ use alloy::{
 
 use crate::{
     Result,
-    bindings::{ISpurtReporterTypes, PufferPool, PufferProtocol, SpurtReporter},
+    bindings::{ISpurtReporterTypes, PufferPool, SpurtReporter},
     chain::{Chain, Receipt},
     contract::{call_decode, transact},
 };
@@ -217,15 +217,10 @@ impl SpurtReports {
     /// # Errors
     /// Transport errors.
     pub fn strategies(&self, chain: &mut dyn Chain) -> Result<Vec<(B256, Address)>> {
-        let names = call_decode(chain, self.protocol, &PufferProtocol::strategyNamesCall {})?;
-        names
+        Ok(crate::operator::strategies(chain, self.protocol)?
             .into_iter()
-            .map(|name| {
-                let info =
-                    call_decode(chain, self.protocol, &PufferProtocol::strategyCall { name })?;
-                Ok((name, info.strategy))
-            })
-            .collect()
+            .map(|(name, view)| (name, view.strategy))
+            .collect())
     }
 
     /// The EIP-712 digest the guardians sign for `report` (`SpurtReporter.reportDigest`).

@@ -546,18 +546,8 @@ fn pause_call(
 /// The strategies in index order, as rows.
 fn strategies(ctx: &mut Context) -> anyhow::Result<Vec<StrategyRow>> {
     let protocol = ctx.deployment.protocol()?;
-    let names = call_decode(
-        &mut ctx.chain,
-        protocol,
-        &PufferProtocol::strategyNamesCall {},
-    )?;
     let mut rows = Vec::new();
-    for name in names {
-        let s = call_decode(
-            &mut ctx.chain,
-            protocol,
-            &PufferProtocol::strategyCall { name },
-        )?;
+    for (name, s) in puffer_chain::operator::strategies(&mut ctx.chain, protocol)? {
         rows.push(StrategyRow {
             name: name_text(name),
             index: s.index.saturating_to(),

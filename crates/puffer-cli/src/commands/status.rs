@@ -132,18 +132,8 @@ pub(crate) fn run(args: StatusArgs) -> anyhow::Result<()> {
     let clock = SpurtReports::new(&ctx.deployment)?.clock(&mut ctx.chain)?;
 
     let statuses = validator_statuses(&mut ctx)?;
-    let names = call_decode(
-        &mut ctx.chain,
-        protocol,
-        &PufferProtocol::strategyNamesCall {},
-    )?;
     let mut strategies = Vec::new();
-    for name in names {
-        let view = call_decode(
-            &mut ctx.chain,
-            protocol,
-            &PufferProtocol::strategyCall { name },
-        )?;
+    for (name, view) in puffer_chain::operator::strategies(&mut ctx.chain, protocol)? {
         let index: u64 = view.index.saturating_to();
         let mut counts: BTreeMap<&'static str, u64> = BTreeMap::new();
         for (id, status) in &statuses {

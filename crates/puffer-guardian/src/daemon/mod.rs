@@ -683,18 +683,13 @@ impl Worker {
     /// Validators of strategies the DAO marked slashed (`PufferProtocol.strategy(name).slashed`) become ejection
     /// candidates with reason `AVS_SLASHING` (the rule skips those not active-ongoing).
     async fn slashed_strategies(&self, by_index: &BTreeMap<u64, U256>) -> Result<()> {
-        let Some(reports) = self.reports.clone() else {
-            return Ok(());
-        };
         let protocol = self.view.protocol;
         let slashed: std::collections::BTreeSet<B256> = with_chain(&self.chain, move |c| {
-            let mut slashed = std::collections::BTreeSet::new();
-            for (name, _) in reports.strategies(c)? {
-                if call_decode(c, protocol, &PufferProtocol::strategyCall { name })?.slashed {
-                    slashed.insert(name);
-                }
-            }
-            Ok(slashed)
+            Ok(puffer_chain::operator::strategies(c, protocol)?
+                .into_iter()
+                .filter(|(_, view)| view.slashed)
+                .map(|(name, _)| name)
+                .collect())
         })
         .await
         .inspect_err(|_| Metrics::inc(&self.metrics.rpc_errors_total))?;
@@ -1033,8 +1028,8 @@ impl Worker {
         let (start, end) = (window.start, window.end);
         let (strategies, per_validator) = with_chain(&self.chain, move |c| {
             let mut strategies = Vec::new();
-            for (name, address) in reports.strategies(c)? {
-                let view = call_decode(c, protocol, &PufferProtocol::strategyCall { name })?;
+            for (name, view) in puffer_chain::operator::strategies(c, protocol)? {
+                let address = view.strategy;
                 let avs = if view.restaking {
                     fees_received(c, address, from_block, start, end)?
                 } else {
