@@ -3,16 +3,11 @@
 //! Run: `cargo run --release -p puffer-chain --example throughput [embedded_txs] [anvil_txs]`
 //! (needs `scripts/setup` for anvil). Prints a Markdown table for `docs/chain-bench.md`.
 
-use std::{
-    net::TcpListener,
-    path::PathBuf,
-    process::{Command, Stdio},
-    time::{Duration, Instant},
-};
+use std::time::Instant;
 
 use puffer_chain::{
     Chain, DeployConfig, Deployer, EmbeddedChain, Governance, GuardianChain, NodeOperator,
-    OperatorConfig, RetryPolicy, RpcChain, Staker,
+    OperatorConfig, RpcChain, Staker,
     alloy::primitives::{Address, B256, Bytes, U256},
     bindings::{IPufferProtocolTypes, PufferProtocol},
     contract::transact,
@@ -158,29 +153,11 @@ fn main() {
     let mut embedded = EmbeddedChain::new();
     let (e_reg, e_prov) = measure_operator(&mut embedded, embedded_n / 4);
 
-    let bin =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../contracts/node_modules/.bin/anvil");
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port();
-    let mut child = Command::new(&bin)
-        .args(["--host", "127.0.0.1", "--port", &port.to_string()])
-        .args(["--hardfork", "prague", "--chain-id", "31337", "--silent"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {}: {e}; run scripts/setup", bin.display()));
-    let url = format!("http://127.0.0.1:{port}");
-    let policy = RetryPolicy {
-        attempts: 100,
-        initial_backoff: Duration::from_millis(20),
-    };
-    let mut rpc = RpcChain::connect_with(&url, policy).expect("anvil answers");
+    let anvil = puffer_testkit::Anvil::start();
+    let mut rpc = RpcChain::connect(&anvil.url).expect("anvil answers");
     let (a_dep, a_red) = measure(&mut rpc, anvil_n);
     let (a_reg, a_prov) = measure_operator(&mut rpc, anvil_n / 4);
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(anvil);
 
     println!("| operation | embedded (revm) tx/s | anvil over HTTP tx/s | ratio |");
     println!("|---|---:|---:|---:|");

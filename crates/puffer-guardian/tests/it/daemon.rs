@@ -23,7 +23,7 @@ use puffer_testkit::{free_port, poll_until};
 
 use crate::{
     anvil::{Anvil, AnvilChain},
-    harness::{Actors, deploy, make_bundle},
+    harness::{Actors, credentials, deploy, make_bundle},
 };
 
 struct Files {
@@ -143,19 +143,8 @@ fn five_guardians_provision_eject_and_report_through_a_crash() {
         files.configs.iter().map(|c| Some(start(&rt, c))).collect();
 
     // Three registrations: two good, one with another key's deposit signature.
-    let protocol = deployment.protocol().unwrap();
-    let wc = puffer_chain::contract::call_decode(
-        &mut chain,
-        protocol,
-        &puffer_chain::bindings::PufferProtocol::strategyCall { name: NO_RESTAKING },
-    )
-    .unwrap()
-    .withdrawalCredentials;
-    let enclave_pubkeys: Vec<_> = actors
-        .enclaves
-        .iter()
-        .map(|e| puffer_guardian::Enclave::public_key(&**e))
-        .collect();
+    let wc = credentials(&mut chain, &deployment, NO_RESTAKING);
+    let enclave_pubkeys = actors.enclave_pubkeys();
     let good0 = make_bundle(1, wc, &network, &enclave_pubkeys);
     let mut bad = make_bundle(2, wc, &network, &enclave_pubkeys);
     bad.deposit_signature = make_bundle(3, wc, &network, &enclave_pubkeys).deposit_signature;
@@ -423,19 +412,8 @@ fn provisioning_throughput_with_five_daemons_on_anvil() {
     let beacon_url = format!("http://{}", listener.local_addr().unwrap());
     rt.spawn(puffer_beacon::server::serve(listener, node));
 
-    let protocol = deployment.protocol().unwrap();
-    let wc = puffer_chain::contract::call_decode(
-        &mut chain,
-        protocol,
-        &puffer_chain::bindings::PufferProtocol::strategyCall { name: NO_RESTAKING },
-    )
-    .unwrap()
-    .withdrawalCredentials;
-    let enclave_pubkeys: Vec<_> = actors
-        .enclaves
-        .iter()
-        .map(|e| puffer_guardian::Enclave::public_key(&**e))
-        .collect();
+    let wc = credentials(&mut chain, &deployment, NO_RESTAKING);
+    let enclave_pubkeys = actors.enclave_pubkeys();
     let noop = NodeOperator::new(actors.keys[2].clone(), &deployment).unwrap();
     let ids: Vec<_> = (1..=VALIDATORS)
         .map(|i| {

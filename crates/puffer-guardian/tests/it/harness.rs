@@ -56,7 +56,28 @@ pub(crate) struct Actors {
     pub(crate) enclaves: Vec<Arc<MemoryEnclave>>,
 }
 
+/// The withdrawal credentials of `strategy` (what its registration bundles must carry).
+pub(crate) fn credentials(
+    chain: &mut dyn puffer_chain::Chain,
+    deployment: &Deployment,
+    strategy: B256,
+) -> B256 {
+    let protocol = deployment.protocol().unwrap();
+    call_decode(
+        chain,
+        protocol,
+        &PufferProtocol::strategyCall { name: strategy },
+    )
+    .unwrap()
+    .withdrawalCredentials
+}
+
 impl Actors {
+    /// The guardians' enclave public keys, in guardian order (what a bundle encrypts the shares to).
+    pub(crate) fn enclave_pubkeys(&self) -> Vec<EnclavePublicKey> {
+        self.enclaves.iter().map(|e| e.public_key()).collect()
+    }
+
     pub(crate) fn new() -> Self {
         let keys = dev_signers(12);
         let operators: Vec<PrivateKeySigner> = keys[4..4 + GUARDIANS].to_vec();
@@ -142,14 +163,7 @@ impl Net {
     }
 
     pub(crate) fn credentials(&mut self, strategy: B256) -> B256 {
-        let protocol = self.deployment.protocol().unwrap();
-        call_decode(
-            &mut self.chain,
-            protocol,
-            &PufferProtocol::strategyCall { name: strategy },
-        )
-        .unwrap()
-        .withdrawalCredentials
+        credentials(&mut self.chain, &self.deployment, strategy)
     }
 
     /// A valid bundle for validator secret `seed` in NO_RESTAKING, threshold 3 of 5.
